@@ -1,0 +1,50 @@
+"""A registry per kind of component (spaces, strategies, evaluators): the one list of names."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
+
+from nasforge.exceptions import ValidationError
+
+T = TypeVar("T")
+
+
+class Registry(Generic[T]):
+    """Maps names to component classes. ``create`` builds one from keyword arguments."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self._classes: dict[str, type[T]] = {}
+
+    def register(self, name: str) -> Callable[[type[T]], type[T]]:
+        """Class decorator that registers a component under ``name``."""
+
+        def decorator(cls: type[T]) -> type[T]:
+            if name in self._classes and self._classes[name] is not cls:
+                raise ValueError(f"A {self.kind} named {name!r} is already registered.")
+            self._classes[name] = cls
+            cls.registry_name = name  # type: ignore[attr-defined]
+            return cls
+
+        return decorator
+
+    def get(self, name: str) -> type[T]:
+        """Return the class registered as ``name``; an unknown name lists the valid ones."""
+        if name not in self._classes:
+            raise ValidationError(
+                f"Unknown {self.kind} {name!r}. Registered {self.kind}s: {', '.join(self.names())}."
+            )
+        return self._classes[name]
+
+    def create(self, name: str, **params: Any) -> T:
+        """Instantiate the component registered as ``name`` with keyword ``params``."""
+        cls = self.get(name)
+        try:
+            return cls(**params)
+        except TypeError as exc:
+            raise ValidationError(f"Bad parameters for {self.kind} {name!r}: {exc}.") from exc
+
+    def names(self) -> list[str]:
+        """Registered names, sorted."""
+        return sorted(self._classes)

@@ -1,0 +1,18 @@
+"""Evaluators: turn an architecture into metrics (tabular lookups, real training, proxies)."""
+
+from __future__ import annotations
+
+from nasforge.evaluators._base import Evaluator, Reporter
+from nasforge.evaluators._nb201 import NB201Evaluator
+from nasforge.evaluators._registry import create_evaluator, list_evaluators, register_evaluator
+from nasforge.evaluators._table import TableEvaluator
+
+__all__ = [
+    "Evaluator",
+    "NB201Evaluator",
+    "Reporter",
+    "TableEvaluator",
+    "create_evaluator",
+    "list_evaluators",
+    "register_evaluator",
+]

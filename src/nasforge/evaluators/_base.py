@@ -1,0 +1,49 @@
+"""The Evaluator contract: an architecture (and a budget) in, a metrics dict out."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar
+
+from nasforge.spaces import Architecture, SearchSpace
+
+# report(step, values): intermediate results of a running evaluation (for pruning and learning curves).
+Reporter = Callable[[int, Mapping[str, float]], None]
+
+
+class Evaluator(ABC):
+    """Turns an architecture into metrics. Evaluators are picklable (they run in other processes).
+
+    The metrics dict holds the objective(s) and costs, each a float. ``default_objective`` is what a
+    study optimises when the user names nothing; ``report_metric`` is what a benchmark reports for the
+    architecture a search selected (a test metric, when the objective is a validation metric);
+    ``cost_metric`` is the metric a simulated-cost budget sums.
+    """
+
+    registry_name: ClassVar[str]
+
+    @abstractmethod
+    def get_params(self) -> dict[str, Any]:
+        """Constructor parameters (JSON-compatible) that rebuild an equal evaluator."""
+
+    @abstractmethod
+    def evaluate(self, arch: Architecture, *, budget: float | None = None,
+                 report: Reporter | None = None) -> dict[str, float]:
+        """Evaluate ``arch``; ``budget`` is a fidelity (epochs) where the evaluator has one."""
+
+    def default_objective(self) -> str:
+        """The objective spec (``NAME:max`` or ``NAME:min``) used when the user gives none."""
+        raise NotImplementedError(f"{type(self).__name__} has no default objective; name one.")
+
+    def report_metric(self) -> str | None:
+        """The metric to report for a selected architecture, or None."""
+        return None
+
+    def cost_metric(self) -> str | None:
+        """The metric that a simulated-cost budget adds up, or None."""
+        return None
+
+    def natural_space(self) -> SearchSpace | None:
+        """The search space this evaluator defines (tabular benchmarks), or None."""
+        return None

@@ -1,0 +1,74 @@
+"""Any user table as an evaluator: a query returns the metrics of that architecture's row."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from nasforge._validation import check_choice
+from nasforge.data import load_arch_table
+from nasforge.evaluators._base import Evaluator, Reporter
+from nasforge.evaluators._registry import register_evaluator
+from nasforge.spaces import Architecture, SearchSpace, TableSpace
+
+
+@register_evaluator("table")
+class TableEvaluator(Evaluator):
+    """Look up architectures in a CSV table; every numeric non-architecture column is a metric.
+
+    Args:
+        table: CSV path (optionally gzip'd).
+        arch_columns: the columns that define an architecture (categorical decisions).
+        objective: the default objective, ``NAME:max`` or ``NAME:min``; None means the first metric column,
+            maximised.
+        report_metric: a metric to report for the selected architecture (for example a test column).
+        cost_metric: a metric that a simulated-cost budget adds up (for example training seconds).
+    """
+
+    def __init__(self, *, table: str, arch_columns: Sequence[str], objective: str | None = None,
+                 report_metric: str | None = None, cost_metric: str | None = None) -> None:
+        owner = type(self).__name__
+        self._table = load_arch_table(table, tuple(arch_columns))
+        names = list(self._table.metrics)
+        if objective is not None:
+            check_choice(owner, "objective", objective.rpartition(":")[0] or objective, names)
+        for name, value in (("report_metric", report_metric), ("cost_metric", cost_metric)):
+            if value is not None:
+                check_choice(owner, name, value, names)
+        self.objective = objective or f"{names[0]}:max"
+        self._report = report_metric
+        self._cost = cost_metric
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"params": self.get_params()}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(**state["params"])  # type: ignore[misc]
+
+    def get_params(self) -> dict[str, Any]:
+        return {"table": self._table.path, "arch_columns": list(self._table.arch_columns),
+                "objective": self.objective, "report_metric": self._report, "cost_metric": self._cost}
+
+    def metric_names(self) -> list[str]:
+        """The table's metric columns."""
+        return list(self._table.metrics)
+
+    def evaluate(self, arch: Architecture, *, budget: float | None = None,
+                 report: Reporter | None = None) -> dict[str, float]:
+        row = self._table.row_of.get(arch.values())  # type: ignore[arg-type,unused-ignore]
+        if row is None:
+            self.natural_space().validate(arch)
+            raise KeyError(arch)
+        return {name: float(values[row]) for name, values in self._table.metrics.items()}
+
+    def default_objective(self) -> str:
+        return self.objective
+
+    def report_metric(self) -> str | None:
+        return self._report
+
+    def cost_metric(self) -> str | None:
+        return self._cost
+
+    def natural_space(self) -> SearchSpace:
+        return TableSpace(table=self._table.path, arch_columns=self._table.arch_columns)

@@ -1,0 +1,23 @@
+"""Search spaces: what architectures exist and the moves strategies make among them."""
+
+from __future__ import annotations
+
+from nasforge.spaces._architecture import Architecture, Scalar
+from nasforge.spaces._base import SearchSpace
+from nasforge.spaces._categorical import CategoricalSpace
+from nasforge.spaces._cell import NB201_OPS, CellSpace
+from nasforge.spaces._registry import create_space, list_spaces, register_space
+from nasforge.spaces._table import TableSpace
+
+__all__ = [
+    "NB201_OPS",
+    "Architecture",
+    "CategoricalSpace",
+    "CellSpace",
+    "Scalar",
+    "SearchSpace",
+    "TableSpace",
+    "create_space",
+    "list_spaces",
+    "register_space",
+]

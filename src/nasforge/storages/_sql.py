@@ -1,0 +1,246 @@
+"""Database storage through SQLAlchemy: SQLite by default, PostgreSQL for several machines."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.exc import ArgumentError, IntegrityError, NoSuchModuleError, SQLAlchemyError
+
+from nasforge.exceptions import DuplicatedStudyError, NasforgeError, StorageError, StudyNotFoundError
+from nasforge.spaces import Architecture
+from nasforge.storages._base import BaseStorage, StudySummary
+from nasforge.storages._schema import SCHEMA_VERSION, meta_table, metadata, studies_table, trials_table
+from nasforge.trial import FrozenTrial, TrialState
+
+_DRIVER_HINT = {"postgresql": "pip install 'nasforge[postgres]'"}
+
+
+def _dumps(value: Any) -> str:
+    # NaN and infinities are kept as strings so that the JSON stays standard.
+    def clean(v: Any) -> Any:
+        if isinstance(v, float) and not math.isfinite(v):
+            return repr(v)
+        if isinstance(v, Mapping):
+            return {str(k): clean(x) for k, x in v.items()}
+        return v
+
+    return json.dumps(clean(value), separators=(",", ":"))
+
+
+def _metrics(text: str) -> dict[str, float]:
+    return {k: float(v) for k, v in json.loads(text).items()}
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)  # SQLite stores naive datetimes; we always write UTC
+    return value
+
+
+class SQLStorage(BaseStorage):
+    """Studies and trials in a relational database, one transaction per call.
+
+    SQLite (``sqlite:///nasforge.db``) runs in WAL mode with a busy timeout, and every transaction
+    starts with ``BEGIN IMMEDIATE`` so that concurrent writers queue instead of failing with
+    "database is locked". PostgreSQL (``postgresql+psycopg://user@host/db``) is for several machines.
+    Safe for several threads and processes; trial numbers are assigned inside the inserting transaction.
+    """
+
+    def __init__(self, url: str, *, busy_timeout_s: float = 60.0) -> None:
+        self.url = url
+        try:
+            parsed = make_url(url)
+        except ArgumentError as exc:
+            raise StorageError(f"The 'storage' parameter must be a database URL such as "
+                               f"sqlite:///nasforge.db. Got {url!r} instead.") from exc
+        self._sqlite = parsed.get_backend_name() == "sqlite"
+        try:
+            if self._sqlite:
+                self.engine = sa.create_engine(parsed, connect_args={"timeout": busy_timeout_s})
+                self._install_sqlite_hooks(self.engine, busy_timeout_s)
+            else:
+                self.engine = sa.create_engine(parsed, pool_pre_ping=True)
+        except (NoSuchModuleError, ImportError) as exc:
+            hint = _DRIVER_HINT.get(parsed.get_backend_name(), "install the database driver")
+            raise StorageError(f"No driver for storage URL {url!r}: {hint}.") from exc
+        with self._transaction() as conn:
+            metadata.create_all(conn)
+            row = conn.execute(sa.select(meta_table.c.value).where(meta_table.c.key == "schema_version")).first()
+            if row is None:
+                conn.execute(meta_table.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
+            elif int(row[0]) > SCHEMA_VERSION:
+                raise StorageError(f"Storage {url!r} has schema version {row[0]}, newer than this nasforge "
+                                   f"({SCHEMA_VERSION}); upgrade nasforge.")
+
+    @staticmethod
+    def _install_sqlite_hooks(engine: Engine, busy_timeout_s: float) -> None:
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+            dbapi_conn.isolation_level = None  # we emit BEGIN ourselves (see _on_begin)
+            cursor = dbapi_conn.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_s * 1000)}")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn: Connection) -> None:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Connection]:
+        """One transaction: commit on success, roll back on error, database errors as StorageError."""
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except NasforgeError:
+            raise
+        except SQLAlchemyError as exc:
+            detail = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+            raise StorageError(f"Storage {self._safe_url()} failed: {detail}") from exc
+
+    def _safe_url(self) -> str:
+        return make_url(self.url).render_as_string(hide_password=True)
+
+    # -- studies -----------------------------------------------------------------------------------
+    def create_study(self, name: str, spec: Mapping[str, Any]) -> int:
+        try:
+            with self._transaction() as conn:
+                result = conn.execute(studies_table.insert().values(
+                    name=name, created_at=datetime.now(UTC), spec=_dumps(spec)))
+                return int(result.inserted_primary_key[0])  # type: ignore[index]
+        except StorageError as exc:
+            if isinstance(exc.__cause__, IntegrityError):
+                raise DuplicatedStudyError(f"A study named {name!r} already exists.") from exc
+            raise
+
+    def get_study_id(self, name: str) -> int:
+        with self._transaction() as conn:
+            row = conn.execute(sa.select(studies_table.c.study_id).where(studies_table.c.name == name)).first()
+            if row is None:
+                names = conn.execute(sa.select(studies_table.c.name)).scalars().all()
+                raise StudyNotFoundError(f"No study named {name!r}. Studies: {', '.join(names) or 'none'}.")
+            return int(row[0])
+
+    def get_study_spec(self, study_id: int) -> dict[str, Any]:
+        with self._transaction() as conn:
+            row = conn.execute(sa.select(studies_table.c.spec).where(studies_table.c.study_id == study_id)).first()
+            if row is None:
+                raise StudyNotFoundError(f"No study with id {study_id}.")
+            spec: dict[str, Any] = json.loads(row[0])
+            return spec
+
+    def update_study_spec(self, study_id: int, spec: Mapping[str, Any]) -> None:
+        with self._transaction() as conn:
+            result = conn.execute(studies_table.update().where(studies_table.c.study_id == study_id)
+                                  .values(spec=_dumps(spec)))
+            if result.rowcount == 0:
+                raise StudyNotFoundError(f"No study with id {study_id}.")
+
+    def list_studies(self) -> list[StudySummary]:
+        with self._transaction() as conn:
+            studies = conn.execute(sa.select(studies_table).order_by(studies_table.c.study_id)).all()
+            counts = conn.execute(
+                sa.select(trials_table.c.study_id, trials_table.c.state, sa.func.count())
+                .group_by(trials_table.c.study_id, trials_table.c.state)).all()
+        per_study: dict[int, dict[str, int]] = {}
+        for study_id, state, count in counts:
+            per_study.setdefault(study_id, {})[state] = int(count)
+        return [StudySummary(s.study_id, s.name, _utc(s.created_at) or datetime.now(UTC), json.loads(s.spec),
+                             per_study.get(s.study_id, {})) for s in studies]
+
+    def delete_study(self, study_id: int) -> None:
+        with self._transaction() as conn:
+            conn.execute(trials_table.delete().where(trials_table.c.study_id == study_id))
+            result = conn.execute(studies_table.delete().where(studies_table.c.study_id == study_id))
+            if result.rowcount == 0:
+                raise StudyNotFoundError(f"No study with id {study_id}.")
+
+    # -- trials ------------------------------------------------------------------------------------
+    def create_trial(self, study_id: int, arch: Architecture, arch_key: str,
+                     retry_of: int | None = None) -> FrozenTrial:
+        started = datetime.now(UTC)
+        with self._transaction() as conn:
+            if not self._sqlite:  # serialise number assignment per study (SQLite's BEGIN IMMEDIATE does it)
+                found = conn.execute(sa.select(studies_table.c.study_id).where(
+                    studies_table.c.study_id == study_id).with_for_update()).first()
+                if found is None:
+                    raise StudyNotFoundError(f"No study with id {study_id}.")
+            number = conn.execute(sa.select(sa.func.count()).select_from(trials_table)
+                                  .where(trials_table.c.study_id == study_id)).scalar_one()
+            try:
+                result = conn.execute(trials_table.insert().values(
+                    study_id=study_id, number=number, state=TrialState.RUNNING.value, arch=arch.to_json(),
+                    arch_key=arch_key, metrics="{}", intermediate="{}", started_at=started,
+                    retry_of=retry_of))
+            except IntegrityError as exc:
+                raise StudyNotFoundError(f"No study with id {study_id}.") from exc
+            trial_id = int(result.inserted_primary_key[0])  # type: ignore[index]
+        return FrozenTrial(trial_id=trial_id, number=int(number), state=TrialState.RUNNING, arch=arch,
+                           arch_key=arch_key, started_at=started, retry_of=retry_of)
+
+    def report_intermediate(self, trial_id: int, step: int, values: Mapping[str, float]) -> None:
+        with self._transaction() as conn:
+            row = self._row(conn, trial_id)
+            if row.state != TrialState.RUNNING.value:
+                raise StorageError(f"Trial {row.number} is finished ({row.state}); it takes no reports.")
+            intermediate = json.loads(row.intermediate)
+            intermediate[str(int(step))] = dict(values)
+            conn.execute(trials_table.update().where(trials_table.c.trial_id == trial_id)
+                         .values(intermediate=_dumps(intermediate)))
+
+    def finish_trial(self, trial_id: int, state: TrialState, metrics: Mapping[str, float],
+                     fail_reason: str | None = None) -> FrozenTrial:
+        if not state.is_finished():
+            raise StorageError(f"A trial can only be finished as COMPLETE, PRUNED or FAIL, not {state.value}.")
+        finished = datetime.now(UTC)
+        with self._transaction() as conn:
+            result = conn.execute(
+                trials_table.update()
+                .where(trials_table.c.trial_id == trial_id, trials_table.c.state == TrialState.RUNNING.value)
+                .values(state=state.value, metrics=_dumps(metrics), fail_reason=fail_reason,
+                        finished_at=finished))
+            row = self._row(conn, trial_id)
+            if result.rowcount == 0:
+                raise StorageError(f"Trial {row.number} is already finished ({row.state}); "
+                                   "finished trials never change.")
+        return self._frozen(row)
+
+    def _row(self, conn: Connection, trial_id: int) -> Any:
+        row = conn.execute(sa.select(trials_table).where(trials_table.c.trial_id == trial_id)).first()
+        if row is None:
+            raise StorageError(f"No trial with id {trial_id}.")
+        return row
+
+    @staticmethod
+    def _frozen(row: Any) -> FrozenTrial:
+        return FrozenTrial(
+            trial_id=row.trial_id, number=row.number, state=TrialState(row.state),
+            arch=Architecture.from_json(row.arch), arch_key=row.arch_key, metrics=_metrics(row.metrics),
+            intermediate={int(k): _metrics(json.dumps(v)) for k, v in json.loads(row.intermediate).items()},
+            started_at=_utc(row.started_at), finished_at=_utc(row.finished_at), fail_reason=row.fail_reason,
+            retry_of=row.retry_of)
+
+    def get_trial(self, trial_id: int) -> FrozenTrial:
+        with self._transaction() as conn:
+            return self._frozen(self._row(conn, trial_id))
+
+    def get_trials(self, study_id: int, states: Sequence[TrialState] | None = None) -> list[FrozenTrial]:
+        query = sa.select(trials_table).where(trials_table.c.study_id == study_id)
+        if states is not None:
+            query = query.where(trials_table.c.state.in_([s.value for s in states]))
+        with self._transaction() as conn:
+            rows = conn.execute(query.order_by(trials_table.c.number)).all()
+        return [self._frozen(r) for r in rows]
+
+    def close(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,98 @@
+"""The Strategy contract: ``ask()`` proposes, ``tell()`` learns."""
+
+from __future__ import annotations
+
+import inspect
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+import numpy as np
+
+from nasforge._rng import as_generator
+from nasforge._validation import check_int
+from nasforge.spaces import Architecture, SearchSpace
+from nasforge.trial import FrozenTrial
+
+# Scores a finished trial as 'larger is better'; None for a trial without a usable objective value.
+Scorer = Callable[[FrozenTrial], float | None]
+
+_UNSEEN_TRIES = 200
+
+
+class Strategy(ABC):
+    """Proposes architectures and learns from their results. Never trains a model, never opens a file.
+
+    Constructors take keyword-only hyperparameters and a ``seed``, store them unchanged and validate them
+    at once. A study calls ``bind(space, scorer)`` once, then alternates ``ask()`` and ``tell(trial)``.
+    ``tell`` accepts any finished trial, also one the strategy did not ask for (a resumed or shared
+    study), so that its state can always be rebuilt from a study's trials.
+
+    Strategies do not propose an architecture whose canonical key they have seen (asked or told)
+    while an unseen one can be found.
+    """
+
+    registry_name: ClassVar[str]
+
+    def __init__(self, *, seed: int | None = None) -> None:
+        self.seed = seed if seed is None else check_int(type(self).__name__, "seed", seed, minimum=0)
+        self._bound = False
+
+    def get_params(self) -> dict[str, Any]:
+        """The constructor's keyword parameters and their current values."""
+        names = [p for p in inspect.signature(type(self).__init__).parameters if p != "self"]
+        return {name: getattr(self, name) for name in names}
+
+    def bind(self, space: SearchSpace, scorer: Scorer) -> None:
+        """Attach the strategy to a space and a way of scoring trials; resets its state."""
+        self.space = space
+        self.score = scorer
+        self.rng: np.random.Generator = as_generator(self.seed)
+        self._seen: set[str] = set()
+        self._bound = True
+        self._setup()
+
+    def _setup(self) -> None:  # noqa: B027 - optional hook
+        """Initialise state after ``bind`` (subclasses)."""
+
+    def _check_bound(self) -> None:
+        if not self._bound:
+            raise RuntimeError(f"{type(self).__name__} must be bound to a space (bind) before use.")
+
+    def ask(self) -> Architecture:
+        """The next architecture to evaluate."""
+        self._check_bound()
+        arch = self._ask()
+        self._seen.add(self.space.key(arch))
+        return arch
+
+    def tell(self, trial: FrozenTrial) -> None:
+        """Learn from a finished trial."""
+        self._check_bound()
+        self._seen.add(trial.arch_key)
+        self._tell(trial, self.score(trial))
+
+    @abstractmethod
+    def _ask(self) -> Architecture:
+        """Propose (subclasses)."""
+
+    def _tell(self, trial: FrozenTrial, score: float | None) -> None:  # noqa: B027 - optional hook
+        """Learn (subclasses); ``score`` is None for pruned, failed or unscored trials."""
+
+    # -- helpers for subclasses --------------------------------------------------------------------
+    def is_seen(self, arch: Architecture) -> bool:
+        """True if this architecture (or an isomorphic one) was asked or told."""
+        return self.space.key(arch) in self._seen
+
+    def _unseen(self, draw: Callable[[], Architecture]) -> Architecture:
+        """Call ``draw`` until it gives an unseen architecture; the last draw if none is found."""
+        arch = draw()
+        for _ in range(_UNSEEN_TRIES):
+            if not self.is_seen(arch):
+                break
+            arch = draw()
+        return arch
+
+    @staticmethod
+    def _positive(owner: str, name: str, value: Any, minimum: int = 1) -> int:
+        return check_int(owner, name, value, minimum=minimum)

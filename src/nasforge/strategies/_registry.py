@@ -1,0 +1,26 @@
+"""The strategy registry."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from nasforge._registry import Registry
+from nasforge.strategies._base import Strategy
+
+STRATEGIES: Registry[Strategy] = Registry("strategy")
+
+
+def register_strategy(name: str) -> Callable[[type[Strategy]], type[Strategy]]:
+    """Class decorator: make a strategy available as ``create_strategy(name)``."""
+    return STRATEGIES.register(name)
+
+
+def create_strategy(name: str, **params: Any) -> Strategy:
+    """Build the strategy registered as ``name``."""
+    return STRATEGIES.create(name, **params)
+
+
+def list_strategies() -> list[str]:
+    """Names of the registered strategies."""
+    return STRATEGIES.names()

@@ -1,0 +1,22 @@
+"""Studies: the ask/tell loop, objectives, budgets and trial records."""
+
+from __future__ import annotations
+
+from nasforge.study._budget import Budget
+from nasforge.study._factory import create_study, load_study
+from nasforge.study._objectives import Objective, parse_objectives, primary_score
+from nasforge.study._study import Callback, Study
+from nasforge.trial import FrozenTrial, TrialState
+
+__all__ = [
+    "Budget",
+    "Callback",
+    "FrozenTrial",
+    "Objective",
+    "Study",
+    "TrialState",
+    "create_study",
+    "load_study",
+    "parse_objectives",
+    "primary_score",
+]

@@ -1,0 +1,102 @@
+"""Creating and reopening studies; a study's spec lets a stored study rebuild its components."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from nasforge.evaluators import Evaluator, create_evaluator
+from nasforge.exceptions import StorageError, ValidationError
+from nasforge.spaces import SearchSpace, create_space
+from nasforge.storages import BaseStorage, get_storage
+from nasforge.strategies import Strategy, create_strategy
+from nasforge.study._budget import Budget
+from nasforge.study._objectives import parse_objectives
+from nasforge.study._study import Study
+
+SPEC_VERSION = 1
+
+
+def _component(obj: SearchSpace | Strategy | Evaluator) -> dict[str, Any]:
+    return {"name": type(obj).registry_name, "params": obj.get_params()}
+
+
+def create_study(*, evaluator: Evaluator | None = None, space: SearchSpace | None = None,
+                 strategy: Strategy | str = "evolution", objectives: str | Sequence[str] | None = None,
+                 budget: Budget | None = None, storage: str | BaseStorage | None = None,
+                 name: str | None = None, load_if_exists: bool = False) -> Study:
+    """Create a study (or reopen it with ``load_if_exists``).
+
+    Args:
+        evaluator: turns architectures into metrics; None for a study driven only by ask/tell.
+        space: the search space; default: the evaluator's own (tabular benchmarks define one).
+        strategy: a Strategy or a registered name. A strategy without a seed gets a fresh one, stored
+            with the study, so that a resumed run continues the same trajectory.
+        objectives: ``"val_acc:max"`` or a list of such specs; default: the evaluator's.
+        budget: the study's budget (``optimize`` uses it when given none).
+        storage: a storage or URL (``sqlite:///nasforge.db``); None keeps the study in memory.
+        name: a unique name in the storage; default: ``study-<UTC time>``.
+        load_if_exists: return the existing study of that name instead of raising.
+
+    Example:
+        >>> from nasforge import create_study, Budget
+        >>> from nasforge.evaluators import NB201Evaluator
+        >>> study = create_study(evaluator=NB201Evaluator(), budget=Budget(n_trials=100))  # doctest: +SKIP
+        >>> study.optimize()  # doctest: +SKIP
+    """
+    store = get_storage(storage)
+    name = name or datetime.now(UTC).strftime("study-%Y%m%d-%H%M%S-%f")
+    if not isinstance(name, str) or not name.strip():
+        raise ValidationError(f"The 'name' parameter must be a non-empty string. Got {name!r} instead.")
+    if load_if_exists:
+        try:
+            store.get_study_id(name)
+        except StorageError:
+            pass
+        else:
+            return load_study(name=name, storage=store)
+    space = space or (evaluator.natural_space() if evaluator is not None else None)
+    if space is None:
+        raise ValidationError("The 'space' parameter is required when the evaluator does not define one.")
+    if isinstance(strategy, str):
+        strategy = create_strategy(strategy)
+    if strategy.seed is None:
+        strategy.seed = secrets.randbelow(2**31)
+    if objectives is None:
+        if evaluator is None:
+            raise ValidationError("The 'objectives' parameter is required for a study without an evaluator.")
+        objectives = evaluator.default_objective()
+    parsed = parse_objectives(objectives)
+    budget = budget or Budget()
+    spec = {
+        "version": SPEC_VERSION,
+        "space": _component(space),
+        "strategy": _component(strategy),
+        "evaluator": None if evaluator is None else _component(evaluator),
+        "objectives": [str(o) for o in parsed],
+        "budget": budget.to_dict(),
+    }
+    study_id = store.create_study(name, spec)
+    return Study(study_id=study_id, name=name, storage=store, space=space, strategy=strategy,
+                 evaluator=evaluator, objectives=parsed, budget=budget)
+
+
+def load_study(*, name: str, storage: str | BaseStorage) -> Study:
+    """Reopen a stored study: its components are rebuilt from the stored spec and the strategy's state
+    from the stored trials (trials left RUNNING by a dead process are marked FAIL and evaluated again)."""
+    store = get_storage(storage)
+    study_id = store.get_study_id(name)
+    spec = store.get_study_spec(study_id)
+    try:
+        space = create_space(spec["space"]["name"], **spec["space"]["params"])
+        strategy = create_strategy(spec["strategy"]["name"], **spec["strategy"]["params"])
+        evaluator = (None if spec.get("evaluator") is None
+                     else create_evaluator(spec["evaluator"]["name"], **spec["evaluator"]["params"]))
+        objectives = parse_objectives(spec["objectives"])
+        budget = Budget.from_dict(spec.get("budget"))
+    except (KeyError, TypeError) as exc:
+        raise StorageError(f"Study {name!r} has an unreadable spec ({exc!r}).") from exc
+    return Study(study_id=study_id, name=name, storage=store, space=space, strategy=strategy,
+                 evaluator=evaluator, objectives=objectives, budget=budget)

@@ -1,0 +1,232 @@
+"""The Study: the ask/tell loop between a strategy, an evaluator and a storage."""
+
+from __future__ import annotations
+
+import math
+import time
+import traceback
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+from nasforge.evaluators import Evaluator
+from nasforge.exceptions import NasforgeError, SearchSpaceExhausted, TrialPruned, ValidationError
+from nasforge.spaces import Architecture, SearchSpace
+from nasforge.storages import BaseStorage
+from nasforge.strategies import Strategy
+from nasforge.study._budget import Budget
+from nasforge.study._objectives import Objective, primary_score
+from nasforge.trial import INTERRUPTED, FrozenTrial, TrialState
+
+Callback = Callable[["Study", FrozenTrial], None]
+
+
+class Study:
+    """One search: a space, a strategy, an evaluator, objectives and a budget, kept in a storage.
+
+    Build one with :func:`nasforge.create_study` or reopen one with :func:`nasforge.load_study`.
+    ``optimize`` runs the loop; ``ask``/``tell`` let a caller evaluate architectures itself.
+    """
+
+    def __init__(self, *, study_id: int, name: str, storage: BaseStorage, space: SearchSpace,
+                 strategy: Strategy, evaluator: Evaluator | None, objectives: Sequence[Objective],
+                 budget: Budget) -> None:
+        self.study_id = study_id
+        self.name = name
+        self.storage = storage
+        self.space = space
+        self.strategy = strategy
+        self.evaluator = evaluator
+        self.objectives = tuple(objectives)
+        self.budget = budget
+        self._stop = False
+        self._retries: list[tuple[int, Architecture]] = []  # (interrupted number, arch) to evaluate first
+        self._counted = 0
+        self._cost = 0.0
+        self._restore()
+
+    # -- state rebuilt from storage ----------------------------------------------------------------
+    def _score(self, trial: FrozenTrial) -> float | None:
+        return primary_score(self.objectives, trial)
+
+    def _restore(self) -> None:
+        """Rebuild the strategy from the stored trials.
+
+        First by replay: ask the freshly bound strategy again and tell it each stored result in the
+        original order; a sequential search then continues exactly as if it had never stopped. If a
+        replayed proposal differs from the stored one (another strategy version, parallel workers),
+        the strategy is rebound and told every finished trial instead. Trials left RUNNING by a dead
+        process are marked FAIL ('interrupted') and their architectures evaluated again first.
+        """
+        trials = self.storage.get_trials(self.study_id)
+        for trial in trials:
+            if trial.state is TrialState.RUNNING:
+                self.storage.finish_trial(trial.trial_id, TrialState.FAIL, {},
+                                          f"{INTERRUPTED}: its process stopped before it finished")
+        if any(t.state is TrialState.RUNNING for t in trials):
+            trials = self.storage.get_trials(self.study_id)
+        open_retries: dict[int, Architecture] = {}
+        for trial in trials:
+            origin = trial.number if trial.retry_of is None else trial.retry_of
+            if trial.interrupted:
+                open_retries[origin] = trial.arch
+            elif trial.retry_of is not None:
+                open_retries.pop(trial.retry_of, None)
+        self._retries = sorted(open_retries.items())
+        self._counted = sum(1 for t in trials if t.counted)
+        cost_metric = self.evaluator.cost_metric() if self.evaluator is not None else None
+        if cost_metric:
+            self._cost = sum(t.metrics.get(cost_metric, 0.0) for t in trials if t.counted)
+        if not self._replay(trials):
+            self.strategy.bind(self.space, self._score)
+            for trial in trials:
+                if trial.counted:
+                    self.strategy.tell(trial)
+
+    def _replay(self, trials: Sequence[FrozenTrial]) -> bool:
+        self.strategy.bind(self.space, self._score)
+        for trial in trials:
+            if trial.retry_of is None:
+                try:
+                    proposed = self.strategy.ask()
+                except SearchSpaceExhausted:
+                    return False
+                if self.space.key(proposed) != trial.arch_key:
+                    return False
+            if trial.counted:
+                self.strategy.tell(trial)
+        return True
+
+    # -- results -----------------------------------------------------------------------------------
+    @property
+    def trials(self) -> list[FrozenTrial]:
+        """All trials, by number."""
+        return self.storage.get_trials(self.study_id)
+
+    def completed_trials(self) -> list[FrozenTrial]:
+        """COMPLETE trials, by number."""
+        return self.storage.get_trials(self.study_id, [TrialState.COMPLETE])
+
+    @property
+    def best_trial(self) -> FrozenTrial | None:
+        """The COMPLETE trial with the best primary objective (the earliest on ties), or None."""
+        best: FrozenTrial | None = None
+        best_score = -math.inf
+        for trial in self.completed_trials():
+            score = self._score(trial)
+            if score is not None and score > best_score:
+                best, best_score = trial, score
+        return best
+
+    # -- ask / tell --------------------------------------------------------------------------------
+    def ask(self) -> FrozenTrial:
+        """Create a RUNNING trial for the strategy's next proposal (interrupted ones first)."""
+        if self._retries:
+            origin, arch = self._retries.pop(0)
+            return self.storage.create_trial(self.study_id, arch, self.space.key(arch), retry_of=origin)
+        arch = self.strategy.ask()
+        return self.storage.create_trial(self.study_id, arch, self.space.key(arch))
+
+    def report(self, trial: FrozenTrial, step: int, values: Mapping[str, float]) -> None:
+        """Record intermediate values of a running trial."""
+        self.storage.report_intermediate(trial.trial_id, step, values)
+
+    def tell(self, trial: FrozenTrial, metrics: Mapping[str, float] | None = None, *,
+             state: TrialState = TrialState.COMPLETE, fail_reason: str | None = None) -> FrozenTrial:
+        """Finish a trial and teach the strategy. A COMPLETE trial must carry every objective."""
+        values = {str(k): float(v) for k, v in (metrics or {}).items()}
+        if state is TrialState.COMPLETE:
+            problem = self._objective_problem(values)
+            if problem:
+                state, fail_reason = TrialState.FAIL, problem
+        elif state is TrialState.RUNNING:
+            raise ValidationError("The 'state' parameter of Study.tell must be COMPLETE, PRUNED or FAIL. "
+                                  "Got RUNNING instead.")
+        done = self.storage.finish_trial(trial.trial_id, state, values, fail_reason)
+        if done.counted:
+            self._counted += 1
+            cost_metric = self.evaluator.cost_metric() if self.evaluator is not None else None
+            if cost_metric:
+                self._cost += values.get(cost_metric, 0.0)
+            self.strategy.tell(done)
+        return done
+
+    def _objective_problem(self, values: Mapping[str, float]) -> str | None:
+        for objective in self.objectives:
+            if objective.name not in values:
+                return (f"objective {objective.name!r} missing from the metrics "
+                        f"({', '.join(sorted(values)) or 'none'})")
+            if math.isnan(values[objective.name]):
+                return f"objective {objective.name!r} is NaN"
+        return None
+
+    # -- the loop ----------------------------------------------------------------------------------
+    def stop(self) -> None:
+        """Ask ``optimize`` to stop after the current trial (for callbacks)."""
+        self._stop = True
+
+    def budget_left(self, budget: Budget, started: float) -> bool:
+        """True while ``budget`` allows another trial."""
+        if budget.n_trials is not None and self._counted >= budget.n_trials:
+            return False
+        if budget.max_cost is not None and self._cost >= budget.max_cost:
+            return False
+        return not (budget.timeout_s is not None and time.monotonic() - started >= budget.timeout_s)
+
+    def evaluate_trial(self, trial: FrozenTrial) -> FrozenTrial:
+        """Run the evaluator on a RUNNING trial and tell the result; failures become FAIL trials."""
+        if self.evaluator is None:
+            raise ValidationError("This study has no evaluator; use ask() and tell() instead of optimize().")
+        try:
+            metrics = self.evaluator.evaluate(
+                trial.arch, report=lambda step, values: self.report(trial, step, values))
+        except TrialPruned:
+            last = trial.intermediate
+            return self.tell(trial, dict(last[max(last)]) if last else {}, state=TrialState.PRUNED)
+        except (KeyboardInterrupt, SystemExit):
+            self.tell(trial, state=TrialState.FAIL, fail_reason=f"{INTERRUPTED}: stopped by the user")
+            raise
+        except Exception as exc:  # a failing architecture must not end the search
+            reason = f"{type(exc).__name__}: {exc}"
+            if not isinstance(exc, NasforgeError):
+                reason += "\n" + "".join(traceback.format_exception(exc, limit=-3))
+            return self.tell(trial, state=TrialState.FAIL, fail_reason=reason)
+        return self.tell(trial, metrics)
+
+    def optimize(self, budget: Budget | None = None, *, callbacks: Iterable[Callback] = (),
+                 max_failures: int | None = None) -> None:
+        """Run ask -> evaluate -> tell until the budget (default: the study's own) is spent.
+
+        Args:
+            budget: overrides the study's budget for this run.
+            callbacks: called with (study, finished trial) after every trial; one may call ``stop()``.
+            max_failures: stop after this many consecutive FAIL trials (a hopeless run).
+        """
+        budget = budget or self.budget
+        if budget.is_unlimited():
+            raise ValidationError("The 'budget' of optimize must set n_trials, timeout_s or max_cost.")
+        callbacks = list(callbacks)
+        self._stop = False
+        started = time.monotonic()
+        failures = 0
+        while not self._stop and self.budget_left(budget, started):
+            try:
+                trial = self.ask()
+            except SearchSpaceExhausted:
+                break
+            done = self.evaluate_trial(trial)
+            failures = failures + 1 if done.state is TrialState.FAIL else 0
+            for callback in callbacks:
+                callback(self, done)
+            if max_failures is not None and failures >= max_failures:
+                raise NasforgeError(f"Stopped after {failures} consecutive failed trials; the last one: "
+                                    f"{(done.fail_reason or '').splitlines()[0]}")
+
+    def summary(self) -> dict[str, Any]:
+        """Counts per state and the best trial's metrics."""
+        counts: dict[str, int] = {}
+        for trial in self.trials:
+            counts[trial.state.value] = counts.get(trial.state.value, 0) + 1
+        best = self.best_trial
+        return {"name": self.name, "trials": counts,
+                "best": None if best is None else {"number": best.number, "arch": self.space.describe(best.arch),
+                                                   "metrics": dict(best.metrics)}}
