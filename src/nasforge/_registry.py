@@ -33,7 +33,7 @@ class Registry(Generic[T]):
         """Return the class registered as ``name``; an unknown name lists the valid ones."""
         if name not in self._classes:
             raise ValidationError(
-                f"Unknown {self.kind} {name!r}. Registered {self.kind}s: {', '.join(self.names())}."
+                f"Unknown {self.kind} {name!r}. Registered names: {', '.join(self.names())}."
             )
         return self._classes[name]
 

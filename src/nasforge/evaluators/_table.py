@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
 from nasforge._validation import check_choice
 from nasforge.data import load_arch_table
 from nasforge.evaluators._base import Evaluator, Reporter
@@ -60,6 +62,11 @@ class TableEvaluator(Evaluator):
             self.natural_space().validate(arch)
             raise KeyError(arch)
         return {name: float(values[row]) for name, values in self._table.metrics.items()}
+
+    def metric_column(self, name: str) -> np.ndarray:
+        """A metric over every architecture of the table (for optima and true Pareto fronts)."""
+        check_choice(type(self).__name__, "metric", name, list(self._table.metrics))
+        return self._table.metrics[name]
 
     def default_objective(self) -> str:
         return self.objective

@@ -21,11 +21,12 @@ class LocalSearch(Strategy):
     Args:
         improvement: ``"best"`` evaluates every neighbour, then moves to the best one if it beats the
             current architecture; ``"first"`` moves as soon as a neighbour beats it.
-        n_init: random architectures evaluated at each (re)start; the best becomes the current one.
+        n_init: random architectures evaluated at each (re)start; the best becomes the current one
+            (NASLib's default of 10).
         seed: seed of the strategy's generator (restarts, neighbour order).
     """
 
-    def __init__(self, *, improvement: str = "best", n_init: int = 1, seed: int | None = None) -> None:
+    def __init__(self, *, improvement: str = "first", n_init: int = 10, seed: int | None = None) -> None:
         super().__init__(seed=seed)
         owner = type(self).__name__
         self.improvement = check_choice(owner, "improvement", improvement, ("best", "first"))

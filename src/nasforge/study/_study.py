@@ -180,7 +180,7 @@ class Study:
             metrics = self.evaluator.evaluate(
                 trial.arch, report=lambda step, values: self.report(trial, step, values))
         except TrialPruned:
-            last = trial.intermediate
+            last = self.storage.get_trial(trial.trial_id).intermediate
             return self.tell(trial, dict(last[max(last)]) if last else {}, state=TrialState.PRUNED)
         except (KeyboardInterrupt, SystemExit):
             self.tell(trial, state=TrialState.FAIL, fail_reason=f"{INTERRUPTED}: stopped by the user")

@@ -1,0 +1,199 @@
+"""The ``nasforge`` command: search, resume, list, show, benchmark."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from nasforge._cli_support import (
+    build_evaluator,
+    cli_errors,
+    console,
+    err_console,
+    parse_params,
+    print_best,
+    progress_bar,
+    run_with_progress,
+    split_list,
+)
+from nasforge.benchmarks import WITHIN, result_rows, run_strategy
+from nasforge.evaluators import NB201Evaluator
+from nasforge.exceptions import ValidationError
+from nasforge.storages import get_storage
+from nasforge.strategies import create_strategy
+from nasforge.study import Budget, create_study, load_study
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Neural architecture search: search spaces, strategies, evaluators, persistent studies.")
+
+DEFAULT_STORAGE = "sqlite:///nasforge.db"
+StorageOpt = Annotated[str, typer.Option("--storage", help="Database URL, e.g. sqlite:///nasforge.db.")]
+Nb201Opt = Annotated[str | None, typer.Option("--nb201-path", help="nb201_tss.csv.gz or its folder "
+                                              "(default: $NASFORGE_NB201).")]
+
+
+@app.command()
+def search(
+    benchmark: Annotated[str, typer.Option(help="Tabular benchmark to search: nb201.")] = "nb201",
+    table: Annotated[str | None, typer.Option(help="A CSV of architectures and metrics to search instead.")] = None,
+    arch_columns: Annotated[str | None, typer.Option(help="With --table: the architecture columns, a,b,c.")] = None,
+    objective: Annotated[list[str] | None, typer.Option(help="NAME:max or NAME:min (repeat for several).")] = None,
+    report_metric: Annotated[str | None, typer.Option(help="With --table: metric to report (e.g. test).")] = None,
+    cost_metric: Annotated[str | None, typer.Option(help="With --table: metric that --max-cost sums.")] = None,
+    dataset: Annotated[str, typer.Option(help="cifar10, cifar100 or ImageNet16-120.")] = "cifar10",
+    nb201_path: Nb201Opt = None,
+    noisy: Annotated[bool, typer.Option(help="Single-run (noisy) observations, where the table has them.")] = False,
+    latency_device: Annotated[str | None, typer.Option(help="Device of the latency_ms metric.")] = None,
+    strategy: Annotated[str, typer.Option(help="random, grid, evolution, local_search ...")] = "evolution",
+    param: Annotated[list[str] | None, typer.Option(help="Strategy parameter NAME=VALUE (repeatable).")] = None,
+    n_trials: Annotated[int | None, typer.Option(help="Number of trials.")] = 100,
+    timeout: Annotated[float | None, typer.Option(help="Seconds for this run.")] = None,
+    max_cost: Annotated[float | None, typer.Option(help="Budget in the evaluator's cost (simulated seconds).")] = None,
+    seed: Annotated[int | None, typer.Option(help="Seed of the strategy (stored, so resume continues).")] = None,
+    max_failures: Annotated[int | None, typer.Option(help="Stop after this many failures in a row.")] = None,
+    storage: StorageOpt = DEFAULT_STORAGE,
+    study: Annotated[str | None, typer.Option(help="Study name (default: generated).")] = None,
+) -> None:
+    """Search a space and store every trial."""
+    with cli_errors():
+        evaluator = build_evaluator(benchmark=benchmark, table=table, arch_columns=arch_columns,
+                                    objectives=objective or [], nb201_path=nb201_path, dataset=dataset, noisy=noisy,
+                                    latency_device=latency_device, report_metric=report_metric,
+                                    cost_metric=cost_metric)
+        budget = Budget(n_trials=n_trials, timeout_s=timeout, max_cost=max_cost)
+        if budget.is_unlimited():
+            raise ValidationError("Give a budget: --n-trials, --timeout or --max-cost.")
+        chosen = create_strategy(strategy, seed=seed, **parse_params(param or []))
+        store = get_storage(storage)
+        result = create_study(evaluator=evaluator, strategy=chosen, objectives=objective or None, budget=budget,
+                              storage=store, name=study)
+        run_with_progress(result, max_failures=max_failures)
+        print_best(result, storage)
+
+
+@app.command()
+def resume(
+    study: Annotated[str, typer.Option(help="Name of the study to continue.")],
+    storage: StorageOpt = DEFAULT_STORAGE,
+    n_trials: Annotated[int | None, typer.Option(help="New total number of trials (extends the budget).")] = None,
+    max_failures: Annotated[int | None, typer.Option(help="Stop after this many failures in a row.")] = None,
+) -> None:
+    """Continue a stopped or killed study until its budget is spent."""
+    with cli_errors():
+        store = get_storage(storage)
+        loaded = load_study(name=study, storage=store)
+        if n_trials is not None:
+            budget = Budget(n_trials=n_trials, timeout_s=loaded.budget.timeout_s, max_cost=loaded.budget.max_cost)
+            spec = store.get_study_spec(loaded.study_id)
+            spec["budget"] = budget.to_dict()
+            store.update_study_spec(loaded.study_id, spec)
+            loaded.budget = budget
+        run_with_progress(loaded, max_failures=max_failures)
+        print_best(loaded, storage)
+
+
+@app.command(name="list")
+def list_(storage: StorageOpt = DEFAULT_STORAGE) -> None:
+    """List the studies in a storage."""
+    with cli_errors():
+        summaries = get_storage(storage).list_studies()
+        table = Table("study", "created (UTC)", "space", "strategy", "objectives", "trials")
+        for s in summaries:
+            trials = ", ".join(f"{n} {state}" for state, n in sorted(s.n_trials.items())) or "none"
+            table.add_row(s.name, s.created_at.strftime("%Y-%m-%d %H:%M:%S"), s.spec["space"]["name"],
+                          s.spec["strategy"]["name"], " ".join(s.spec["objectives"]), trials)
+        console.print(table)
+
+
+@app.command()
+def show(
+    study: Annotated[str, typer.Option(help="Name of the study.")],
+    storage: StorageOpt = DEFAULT_STORAGE,
+    top: Annotated[int, typer.Option(help="How many of the best trials to list.")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the study as JSON.")] = False,
+) -> None:
+    """Show a study: its spec, trial counts and best trials."""
+    with cli_errors():
+        if top < 1:
+            raise ValidationError(f"The '--top' option must be an int >= 1. Got {top} instead.")
+        store = get_storage(storage)
+        loaded = load_study(name=study, storage=store)
+        spec = store.get_study_spec(loaded.study_id)
+        objective = loaded.objectives[0]
+        done = [t for t in loaded.completed_trials() if objective.name in t.metrics]
+        done.sort(key=lambda t: -objective.signed(t.metrics[objective.name]))
+        if as_json:
+            payload = {"spec": spec, "summary": loaded.summary(),
+                       "top": [{"number": t.number, "arch": t.arch.to_dict(), "metrics": dict(t.metrics)}
+                               for t in done[:top]]}
+            console.print_json(json.dumps(payload))
+            return
+        console.print(f"study {loaded.name}: strategy {spec['strategy']}, objectives {spec['objectives']}",
+                      markup=False)
+        table = Table("#", "architecture", *list(done[0].metrics) if done else [])
+        for t in done[:top]:
+            table.add_row(str(t.number), loaded.space.describe(t.arch), *[f"{v:.5g}" for v in t.metrics.values()])
+        console.print(table)
+        print_best(loaded, storage)
+
+
+@app.command()
+def benchmark(
+    nb201_path: Nb201Opt = None,
+    datasets: Annotated[str, typer.Option(help="Comma-separated datasets.")] = "cifar10,cifar100,ImageNet16-120",
+    strategies: Annotated[str, typer.Option(help="Comma-separated strategies.")] = "random,evolution,local_search",
+    seeds: Annotated[int, typer.Option(help="Seeds per strategy (0 .. N-1).")] = 100,
+    checkpoints: Annotated[str, typer.Option(help="Query counts to report.")] = "25,50,100,200,300",
+    noisy: Annotated[bool, typer.Option(help="Noisy single-run observations (CIFAR-10 only).")] = False,
+    json_path: Annotated[Path | None, typer.Option("--json", help="Also write the numbers to this file.")] = None,
+) -> None:
+    """Run strategies x seeds on NAS-Bench-201: mean +- std of the selected architecture's test accuracy at each
+    checkpoint, and the median number of queries to come within 0.1 / 0.3 points of the optimum."""
+    with cli_errors():
+        names = split_list(strategies, "--strategies")
+        sets = split_list(datasets, "--datasets")
+        try:
+            marks = sorted({int(c) for c in split_list(checkpoints, "--checkpoints")})
+        except ValueError:
+            raise ValidationError(f"The '--checkpoints' option must be comma-separated ints. "
+                                  f"Got {checkpoints!r} instead.") from None
+        if seeds < 1 or not marks or marks[0] < 1:
+            raise ValidationError(f"The '--seeds' option and every checkpoint must be >= 1. Got {seeds}, {marks}.")
+        for name in names:
+            create_strategy(name)  # unknown names fail before any work
+        evaluators = [NB201Evaluator(nb201_path=nb201_path, dataset=d, noisy=noisy) for d in sets]
+        output: dict[str, list[dict[str, object]]] = {}
+        with progress_bar(len(names) * len(sets) * seeds, "benchmark") as progress:
+            task = progress.add_task("benchmark", total=len(names) * len(sets) * seeds, best="")
+            for evaluator in evaluators:
+                results = [run_strategy(evaluator, name, {}, list(range(seeds)), marks[-1],
+                                        on_run=lambda: progress.advance(task)) for name in names]
+                output[evaluator.dataset] = result_rows(results, marks)
+        for dataset, rows in output.items():
+            table = Table(*["strategy", *[f"@{q}" for q in marks], *[f"q to {w}" for w in WITHIN]],
+                          title=f"NAS-Bench-201 {dataset}: test accuracy of the best-by-validation architecture "
+                                f"({seeds} seeds, optimum {rows[0]['optimum']:.2f})")
+            for row in rows:
+                at = row["at"]
+                assert isinstance(at, dict)
+                table.add_row(str(row["strategy"]), *[f"{at[str(q)]['mean']:.2f} ± {at[str(q)]['std']:.2f}"
+                                                      for q in marks],
+                              *[str(row[f"median_queries_within_{w}"]) for w in WITHIN])
+            console.print(table)
+        if json_path is not None:
+            json_path.write_text(json.dumps({"seeds": seeds, "checkpoints": marks, "noisy": noisy,
+                                             "results": output}, indent=2))
+            err_console.print(f"wrote {json_path}")
+
+
+def main() -> None:
+    """Entry point of the ``nasforge`` script."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,73 @@
+"""Shared fixtures: the NAS-Bench-201 table from ../shared, small tables, toy spaces."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from nasforge.spaces import CellSpace
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_NB201 = REPO.parent / "shared" / "benchmarks" / "nb201"
+
+
+def nb201_location() -> Path | None:
+    """The NAS-Bench-201 table folder: $NASFORGE_NB201, else ../shared/benchmarks/nb201."""
+    given = os.environ.get("NASFORGE_NB201")
+    for candidate in ([Path(given)] if given else []) + [SHARED_NB201]:
+        if (candidate / "nb201_tss.csv.gz").is_file() or candidate.is_file():
+            return candidate
+    return None
+
+
+@pytest.fixture(scope="session")
+def nb201_path() -> str:
+    location = nb201_location()
+    if location is None:
+        pytest.skip(f"NAS-Bench-201 table not found (set NASFORGE_NB201 or place it at {SHARED_NB201})")
+    return str(location)
+
+
+TABLE_CSV = """depth,width,act,val,test,seconds
+2,16,relu,0.80,0.79,10
+2,16,gelu,0.82,0.80,11
+2,32,relu,0.85,0.84,20
+2,32,gelu,0.86,0.85,21
+4,16,relu,0.83,0.82,18
+4,16,gelu,0.84,0.83,19
+4,32,relu,0.90,0.88,40
+4,32,gelu,0.91,0.89,41
+8,64,relu,0.70,0.69,90
+"""
+
+
+@pytest.fixture()
+def table_csv(tmp_path: Path) -> str:
+    """A small user table: 9 architectures over 3 decisions; (8, 64, relu) is isolated (sparse)."""
+    path = tmp_path / "archs.csv"
+    path.write_text(TABLE_CSV)
+    return str(path)
+
+
+def toy_space() -> CellSpace:
+    """A 3-node cell with 3 ops and no zero or identity op: 27 architectures, all distinct."""
+    return CellSpace(n_nodes=3, ops=("a", "b", "c"), zero_op=None, identity_op=None)
+
+
+def write_toy_table(path: Path) -> Path:
+    """The toy cell space as a table with a smooth score: more 'c' is better, 'c' on op_2_0 most of all."""
+    space = toy_space()
+    lines = ["op_1_0,op_2_0,op_2_1,score,test"]
+    for arch in space.enumerate():
+        ops = [str(v) for v in arch.values()]
+        score = sum({"a": 0, "b": 1, "c": 2}[op] for op in ops) + (0.5 if ops[1] == "c" else 0.0)
+        lines.append(",".join([*ops, f"{score}", f"{score + 0.1}"]))
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+@pytest.fixture()
+def toy_table(tmp_path: Path) -> str:
+    return str(write_toy_table(tmp_path / "toy.csv"))

@@ -1,0 +1,73 @@
+"""Every registered strategy passes the ask/tell conformance suite on a toy table."""
+
+from __future__ import annotations
+
+import pytest
+
+from nasforge.evaluators import TableEvaluator
+from nasforge.exceptions import ValidationError
+from nasforge.storages import InMemoryStorage
+from nasforge.strategies import create_strategy, list_strategies
+from nasforge.study import Budget, create_study
+
+COLUMNS = ["op_1_0", "op_2_0", "op_2_1"]
+
+
+def _study(table: str, name: str, seed: int, n: int, **params: object):  # type: ignore[no-untyped-def]
+    ev = TableEvaluator(table=table, arch_columns=COLUMNS, objective="score:max", report_metric="test")
+    study = create_study(evaluator=ev, strategy=create_strategy(name, seed=seed, **params),
+                         storage=InMemoryStorage(), name="s", budget=Budget(n_trials=n))
+    study.optimize()
+    return study
+
+
+@pytest.fixture(params=list_strategies())
+def name(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+def test_proposals_are_valid_and_never_repeated(toy_table: str, name: str) -> None:
+    study = _study(toy_table, name, seed=0, n=20)
+    trials = study.trials
+    assert len(trials) == 20
+    for trial in trials:
+        study.space.validate(trial.arch)
+    assert len({t.arch_key for t in trials}) == 20
+
+
+def test_whole_space_is_covered_without_repeats(toy_table: str, name: str) -> None:
+    study = _study(toy_table, name, seed=1, n=27)
+    assert len({t.arch_key for t in study.trials}) == 27 or name not in ("grid", "random")
+    assert study.best_trial is not None
+
+
+def test_same_seed_same_trajectory(toy_table: str, name: str) -> None:
+    a = [t.arch for t in _study(toy_table, name, seed=7, n=15).trials]
+    b = [t.arch for t in _study(toy_table, name, seed=7, n=15).trials]
+    assert a == b
+
+
+def test_state_rebuilt_from_foreign_trials(toy_table: str, name: str) -> None:
+    source = _study(toy_table, "random", seed=3, n=10)
+    strategy = create_strategy(name, seed=0)
+    strategy.bind(source.space, source._score)
+    for trial in source.trials:
+        strategy.tell(trial)
+    arch = strategy.ask()
+    source.space.validate(arch)
+    assert not any(source.space.key(arch) == t.arch_key for t in source.trials)
+
+
+def test_params_round_trip_and_bad_params(name: str) -> None:
+    strategy = create_strategy(name, seed=5)
+    clone = create_strategy(name, **strategy.get_params())
+    assert clone.get_params() == strategy.get_params()
+    with pytest.raises(ValidationError, match="seed"):
+        create_strategy(name, seed=-1)
+    with pytest.raises(ValidationError, match=name):
+        create_strategy(name, no_such_parameter=1)
+
+
+def test_unknown_strategy_lists_the_valid_names() -> None:
+    with pytest.raises(ValidationError, match="Unknown strategy .simulated_annealing.. Registered names: .*evolution"):
+        create_strategy("simulated_annealing")

@@ -1,0 +1,76 @@
+"""Behaviour specific to each baseline strategy."""
+
+from __future__ import annotations
+
+import pytest
+
+from nasforge.evaluators import TableEvaluator
+from nasforge.exceptions import ValidationError
+from nasforge.storages import InMemoryStorage
+from nasforge.strategies import GridSearch, LocalSearch, RegularizedEvolution
+from nasforge.study import Budget, Study, create_study
+
+COLUMNS = ["op_1_0", "op_2_0", "op_2_1"]
+
+
+def _run(table: str, strategy: object, n: int) -> Study:
+    ev = TableEvaluator(table=table, arch_columns=COLUMNS, objective="score:max")
+    study = create_study(evaluator=ev, strategy=strategy, storage=InMemoryStorage(),  # type: ignore[arg-type]
+                         budget=Budget(n_trials=n))
+    study.optimize()
+    return study
+
+
+def test_grid_visits_everything_then_stops(toy_table: str) -> None:
+    study = _run(toy_table, GridSearch(seed=0), 100)
+    assert len(study.trials) == 27
+    assert study.best_trial is not None and study.best_trial.metrics["score"] == 6.5
+
+
+def test_grid_shuffle_is_seeded(toy_table: str) -> None:
+    a = [t.arch for t in _run(toy_table, GridSearch(shuffle=True, seed=1), 10).trials]
+    b = [t.arch for t in _run(toy_table, GridSearch(shuffle=True, seed=1), 10).trials]
+    c = [t.arch for t in _run(toy_table, GridSearch(shuffle=False, seed=1), 10).trials]
+    assert a == b and a != c
+
+
+def test_evolution_population_ages(toy_table: str) -> None:
+    strategy = RegularizedEvolution(population_size=4, sample_size=2, seed=0)
+    study = _run(toy_table, strategy, 12)
+    population = list(strategy._population)
+    assert len(population) == 4
+    assert [a for a, _ in population] == [t.arch for t in study.trials[-4:]]  # the youngest four
+    # after the random phase every child is one mutation away from some earlier trial
+    earlier = [t.arch for t in study.trials]
+    for i, trial in enumerate(study.trials[4:], start=4):
+        assert any(trial.arch in study.space.neighbors(p) for p in earlier[:i])
+
+
+def test_evolution_validation() -> None:
+    with pytest.raises(ValidationError, match="'population_size' parameter of RegularizedEvolution must be an int >= 2"):
+        RegularizedEvolution(population_size=1)
+    with pytest.raises(ValidationError, match="sample_size"):
+        RegularizedEvolution(population_size=3, sample_size=4)
+
+
+@pytest.mark.parametrize("improvement", ["best", "first"])
+def test_local_search_climbs_to_the_optimum(toy_table: str, improvement: str) -> None:
+    study = _run(toy_table, LocalSearch(improvement=improvement, n_init=1, seed=0), 20)
+    assert study.best_trial is not None and study.best_trial.metrics["score"] == 6.5
+    assert len({t.arch_key for t in study.trials}) == 20  # nothing evaluated twice
+
+
+def test_local_search_moves_only_to_better_neighbours(toy_table: str) -> None:
+    strategy = LocalSearch(improvement="best", n_init=1, seed=3)
+    study = _run(toy_table, strategy, 7)
+    first = study.trials[0]
+    # with best improvement the 6 neighbours of the start are evaluated next, in some order
+    neighbors = {study.space.key(n) for n in study.space.neighbors(first.arch)}
+    assert {t.arch_key for t in study.trials[1:7]} == neighbors
+
+
+def test_local_search_validation() -> None:
+    with pytest.raises(ValidationError, match="improvement"):
+        LocalSearch(improvement="steepest")
+    with pytest.raises(ValidationError, match="n_init"):
+        LocalSearch(n_init=0)

@@ -1,0 +1,161 @@
+"""The study loop: budgets, failures, callbacks, resume."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from nasforge.evaluators import Evaluator, Reporter, TableEvaluator
+from nasforge.exceptions import NasforgeError, TrialPruned, ValidationError
+from nasforge.spaces import Architecture, SearchSpace
+from nasforge.storages import InMemoryStorage, get_storage
+from nasforge.study import Budget, Study, TrialState, create_study, load_study
+from nasforge.trial import INTERRUPTED
+
+COLUMNS = ["op_1_0", "op_2_0", "op_2_1"]
+
+
+class Flaky(Evaluator):
+    """A table evaluator that fails, returns NaN or prunes on chosen architectures (for failure paths)."""
+
+    registry_name = "flaky-test"
+
+    def __init__(self, table: str, fail_on: str = "", nan_on: str = "", prune_on: str = "") -> None:
+        self.inner = TableEvaluator(table=table, arch_columns=COLUMNS, objective="score:max")
+        self.fail_on, self.nan_on, self.prune_on = fail_on, nan_on, prune_on
+
+    def get_params(self) -> dict[str, Any]:
+        return {}
+
+    def evaluate(self, arch: Architecture, *, budget: float | None = None,
+                 report: Reporter | None = None) -> dict[str, float]:
+        metrics = self.inner.evaluate(arch)
+        if report is not None:
+            report(1, {"score": metrics["score"] / 2})
+        if arch["op_1_0"] == self.fail_on:
+            raise RuntimeError("out of memory (simulated)")
+        if arch["op_1_0"] == self.prune_on:
+            raise TrialPruned()
+        if arch["op_1_0"] == self.nan_on:
+            metrics["score"] = math.nan
+        return metrics
+
+    def default_objective(self) -> str:
+        return "score:max"
+
+    def cost_metric(self) -> str | None:
+        return "score"
+
+    def natural_space(self) -> SearchSpace:
+        return self.inner.natural_space()
+
+
+def test_failures_prunes_and_nan_are_recorded_and_the_search_goes_on(toy_table: str) -> None:
+    study = create_study(evaluator=Flaky(toy_table, fail_on="a", nan_on="b", prune_on="x"), strategy="grid",
+                         budget=Budget(n_trials=27))
+    study.optimize()
+    by_state = {s: [t for t in study.trials if t.state is s] for s in TrialState}
+    assert len(by_state[TrialState.FAIL]) == 18 and len(by_state[TrialState.COMPLETE]) == 9
+    reasons = {t.fail_reason.splitlines()[0] for t in by_state[TrialState.FAIL]}  # type: ignore[union-attr]
+    assert reasons == {"RuntimeError: out of memory (simulated)", "objective 'score' is NaN"}
+    assert all(t.intermediate == {1: {"score": pytest.approx(t.metrics.get("score", 0) / 2)}}
+               for t in by_state[TrialState.COMPLETE])
+    assert study.best_trial is not None and study.best_trial.arch["op_1_0"] == "c"
+
+
+def test_pruned_trials_keep_their_last_report(toy_table: str) -> None:
+    study = create_study(evaluator=Flaky(toy_table, prune_on="c"), strategy="grid", budget=Budget(n_trials=27))
+    study.optimize()
+    pruned = [t for t in study.trials if t.state is TrialState.PRUNED]
+    assert len(pruned) == 9 and all("score" in t.metrics for t in pruned)
+
+
+def test_max_failures_stops_a_hopeless_run(toy_table: str) -> None:
+    study = create_study(evaluator=Flaky(toy_table, fail_on="a"), strategy="grid", budget=Budget(n_trials=27))
+    with pytest.raises(NasforgeError, match="3 consecutive failed trials.*out of memory"):
+        study.optimize(max_failures=3)
+    assert len(study.trials) == 3
+
+
+def test_cost_budget_and_callbacks(toy_table: str) -> None:
+    study = create_study(evaluator=Flaky(toy_table), strategy="random", budget=Budget(max_cost=20.0))
+    seen: list[int] = []
+    study.optimize(callbacks=[lambda s, t: seen.append(t.number)])
+    costs = [t.metrics["score"] for t in study.trials]
+    assert sum(costs[:-1]) < 20.0 <= sum(costs)
+    assert seen == list(range(len(costs)))
+    other = create_study(evaluator=Flaky(toy_table), strategy="random", budget=Budget(n_trials=20))
+    other.optimize(callbacks=[lambda s, t: s.stop() if t.number == 4 else None])
+    assert len(other.trials) == 5
+
+
+def test_budget_validation(toy_table: str) -> None:
+    with pytest.raises(ValidationError, match="'n_trials' parameter of Budget must be an int >= 1. Got 0"):
+        Budget(n_trials=0)
+    with pytest.raises(ValidationError, match="timeout_s"):
+        Budget(timeout_s=-1)
+    study = create_study(evaluator=Flaky(toy_table), strategy="random")
+    with pytest.raises(ValidationError, match="budget"):
+        study.optimize()
+    with pytest.raises(ValidationError, match="objective"):
+        create_study(evaluator=Flaky(toy_table), objectives="score:maximum")
+
+
+def test_tell_validates_objectives(toy_table: str) -> None:
+    study = create_study(evaluator=None, space=TableEvaluator(table=toy_table, arch_columns=COLUMNS).natural_space(),
+                         strategy="random", objectives=["score:max", "cost:min"])
+    trial = study.ask()
+    done = study.tell(trial, {"score": 1.0})
+    assert done.state is TrialState.FAIL and "objective 'cost' missing" in (done.fail_reason or "")
+    trial = study.ask()
+    assert study.tell(trial, {"score": 1.0, "cost": 2.0}).state is TrialState.COMPLETE
+
+
+def _keys(study: Study) -> list[tuple[str, Mapping[str, float]]]:
+    return [(t.arch_key, dict(t.metrics)) for t in study.trials if t.counted]
+
+
+@pytest.mark.parametrize("strategy", ["random", "evolution", "local_search"])
+def test_resume_continues_the_same_trajectory(tmp_path: Path, nb201_path: str, strategy: str) -> None:
+    from nasforge.evaluators import NB201Evaluator
+
+    ev = NB201Evaluator(nb201_path=nb201_path)
+    straight = create_study(evaluator=ev, strategy=_seeded(strategy, 11), budget=Budget(n_trials=60),
+                            storage=InMemoryStorage())
+    straight.optimize()
+    url = f"sqlite:///{tmp_path / 'r.db'}"
+    first = create_study(evaluator=ev, strategy=_seeded(strategy, 11), budget=Budget(n_trials=60), storage=url,
+                         name="r")
+    first.optimize(Budget(n_trials=25))
+    # a process died mid-trial: its trial stays RUNNING
+    store = get_storage(url)
+    arch = first.strategy.ask()
+    store.create_trial(first.study_id, arch, first.space.key(arch))
+    resumed = load_study(name="r", storage=url)
+    resumed.optimize()
+    trials = resumed.trials
+    assert sum(t.counted for t in trials) == 60
+    interrupted = [t for t in trials if t.interrupted]
+    assert len(interrupted) == 1 and (interrupted[0].fail_reason or "").startswith(INTERRUPTED)
+    assert [t.retry_of for t in trials if t.retry_of is not None] == [interrupted[0].number]
+    assert _keys(resumed) == _keys(straight)
+
+
+def _seeded(name: str, seed: int):  # type: ignore[no-untyped-def]
+    from nasforge.strategies import create_strategy
+
+    return create_strategy(name, seed=seed)
+
+
+def test_unseeded_strategies_get_a_stored_seed(tmp_path: Path, toy_table: str) -> None:
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    ev = TableEvaluator(table=toy_table, arch_columns=COLUMNS)
+    study = create_study(evaluator=ev, strategy="random", storage=url, name="x", budget=Budget(n_trials=3))
+    seed = get_storage(url).get_study_spec(study.study_id)["strategy"]["params"]["seed"]
+    assert isinstance(seed, int)
+    again = create_study(evaluator=ev, storage=url, name="x", load_if_exists=True)
+    assert again.strategy.seed == seed and again.budget.n_trials == 3
