@@ -106,5 +106,5 @@ def print_best(study: Study, storage_label: str) -> None:
         for name, value in best.metrics.items():
             table.add_row(name, f"{value:.6g}")
         console.print(table)
-    console.print(f"stored in {storage_label} (nasforge show --study {study.name} --storage {storage_label})", soft_wrap=True,
-                  markup=False)
+    console.print(f"stored in {storage_label} (nasforge show --study {study.name} --storage {storage_label})",
+                  soft_wrap=True, markup=False)

@@ -47,7 +47,8 @@ def test_evolution_population_ages(toy_table: str) -> None:
 
 
 def test_evolution_validation() -> None:
-    with pytest.raises(ValidationError, match="'population_size' parameter of RegularizedEvolution must be an int >= 2"):
+    message = "'population_size' parameter of RegularizedEvolution must be an int >= 2"
+    with pytest.raises(ValidationError, match=message):
         RegularizedEvolution(population_size=1)
     with pytest.raises(ValidationError, match="sample_size"):
         RegularizedEvolution(population_size=3, sample_size=4)
