@@ -175,7 +175,7 @@ class SQLStorage(BaseStorage):
                     studies_table.c.study_id == study_id).with_for_update()).first()
                 if found is None:
                     raise StudyNotFoundError(f"No study with id {study_id}.")
-            number = conn.execute(sa.select(sa.func.count()).select_from(trials_table)
+            number = conn.execute(sa.select(sa.func.coalesce(sa.func.max(trials_table.c.number), -1) + 1)
                                   .where(trials_table.c.study_id == study_id)).scalar_one()
             try:
                 result = conn.execute(trials_table.insert().values(

@@ -49,6 +49,7 @@ class Strategy(ABC):
         self.score = scorer
         self.rng: np.random.Generator = as_generator(self.seed)
         self._seen: set[str] = set()
+        self._draws_failed = False
         self._bound = True
         self._setup()
 
@@ -85,12 +86,18 @@ class Strategy(ABC):
         return self.space.key(arch) in self._seen
 
     def _unseen(self, draw: Callable[[], Architecture]) -> Architecture:
-        """Call ``draw`` until it gives an unseen architecture; the last draw if none is found."""
+        """Call ``draw`` until it gives an unseen architecture; the last draw if none is found.
+
+        Once a search of ``_UNSEEN_TRIES`` draws has failed (the space is nearly exhausted), later calls
+        try a tenth as often, so that a long run in a small space stays cheap.
+        """
+        tries = _UNSEEN_TRIES // 10 if self._draws_failed else _UNSEEN_TRIES
         arch = draw()
-        for _ in range(_UNSEEN_TRIES):
+        for _ in range(tries):
             if not self.is_seen(arch):
-                break
+                return arch
             arch = draw()
+        self._draws_failed = True
         return arch
 
     @staticmethod

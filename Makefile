@@ -1,0 +1,40 @@
+# Two entry points for a fresh machine: `make demo` (install, then run a search) and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# The NAS-Bench-201 table: $NASFORGE_NB201, else the copy beside a nasforge checkout.
+NB201 ?= $(or $(NASFORGE_NB201),$(wildcard ../shared/benchmarks/nb201))
+
+.PHONY: install demo test lint bench-nb201 bench-overhead clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	@if [ -z "$(NB201)" ]; then \
+	  echo "The demo searches NAS-Bench-201: set NASFORGE_NB201 to the folder of nb201_tss.csv.gz" \
+	       "(a nasforge checkout has it in ../shared/benchmarks/nb201/)."; exit 2; fi
+	$(BIN)/nasforge search --nb201-path "$(NB201)" --dataset cifar10 --strategy local_search \
+	  --n-trials 100 --seed 0 --storage sqlite:///nasforge-demo.db --study "demo-$$(date +%Y%m%d-%H%M%S)"
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/python -m pytest
+
+bench-nb201: $(STAMP)
+	$(BIN)/nasforge benchmark --nb201-path "$(NB201)" --seeds 100 --json out/nb201-baselines.json
+
+bench-overhead: $(STAMP)
+	NASFORGE_NB201="$(NB201)" $(BIN)/python benchmarks/overhead_vs_optuna.py --trials 10000 --repeats 3
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache nasforge-demo.db

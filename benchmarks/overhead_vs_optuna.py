@@ -1,0 +1,90 @@
+"""Per-trial overhead of the search loop: nasforge against Optuna, same objective, same kind of storage.
+
+Random search over NAS-Bench-201 (the objective is a table lookup, so the loop and the storage are what is
+measured). nasforge runs RandomSearch(deduplicate=False), i.e. sampling with replacement like Optuna's
+RandomSampler; Optuna suggests the six edge ops as categoricals and returns the same validation accuracy.
+Both run side by side in one process, alternating, ``--repeats`` times; the medians are reported.
+
+    python benchmarks/overhead_vs_optuna.py --trials 10000 --repeats 3 [--nb201-path DIR] [--json FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import optuna
+
+from nasforge import Budget, create_study
+from nasforge.evaluators import NB201Evaluator
+from nasforge.spaces import Architecture
+from nasforge.strategies import RandomSearch
+
+
+def run_nasforge(ev: NB201Evaluator, trials: int, storage: str | None) -> float:
+    study = create_study(evaluator=ev, strategy=RandomSearch(deduplicate=False, seed=0), storage=storage,
+                         budget=Budget(n_trials=trials))
+    start = time.perf_counter()
+    study.optimize()
+    elapsed = time.perf_counter() - start
+    assert len(study.trials) == trials
+    return elapsed
+
+
+def run_optuna(ev: NB201Evaluator, trials: int, storage: str | None) -> float:
+    space = ev.natural_space()
+    choices = space.choices()
+
+    def objective(trial: optuna.Trial) -> float:
+        values = {name: trial.suggest_categorical(name, list(options)) for name, options in choices.items()}
+        return ev.evaluate(Architecture.of(space.space_name, values))["val_acc"]
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    study = optuna.create_study(direction="maximize", sampler=optuna.samplers.RandomSampler(seed=0), storage=storage)
+    start = time.perf_counter()
+    study.optimize(objective, n_trials=trials)
+    elapsed = time.perf_counter() - start
+    assert len(study.trials) == trials
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--trials", type=int, default=10000)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--nb201-path", default=None)
+    parser.add_argument("--json", type=Path, default=None)
+    args = parser.parse_args()
+    ev = NB201Evaluator(nb201_path=args.nb201_path)
+    results: dict[str, Any] = {"trials": args.trials, "repeats": args.repeats, "optuna": optuna.__version__}
+    for kind in ("memory", "sqlite"):
+        times: dict[str, list[float]] = {"nasforge": [], "optuna": []}
+        for repeat in range(args.repeats):
+            with tempfile.TemporaryDirectory() as tmp:
+                ours = f"sqlite:///{tmp}/nasforge.db" if kind == "sqlite" else None
+                theirs = f"sqlite:///{tmp}/optuna.db" if kind == "sqlite" else None
+                order = [("nasforge", run_nasforge, ours), ("optuna", run_optuna, theirs)]
+                for name, run, url in order if repeat % 2 == 0 else order[::-1]:
+                    times[name].append(run(ev, args.trials, url))
+        med = {name: statistics.median(values) for name, values in times.items()}
+        row = {name: {"seconds": [round(v, 3) for v in times[name]], "median_s": round(med[name], 3),
+                      "trials_per_s": round(args.trials / med[name], 1),
+                      "overhead_ms_per_trial": round(1000 * med[name] / args.trials, 4)} for name in times}
+        row["speedup"] = round(med["optuna"] / med["nasforge"], 2)
+        results[kind] = row
+        print(f"{kind:7s} nasforge {row['nasforge']['trials_per_s']:>9} trials/s "
+              f"({row['nasforge']['overhead_ms_per_trial']} ms/trial) | optuna {row['optuna']['trials_per_s']:>9} "
+              f"trials/s ({row['optuna']['overhead_ms_per_trial']} ms/trial) | speed-up x{row['speedup']}",
+              flush=True)
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

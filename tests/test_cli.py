@@ -1,0 +1,147 @@
+"""The command line: a search end to end, listing and showing studies, bad input, SIGKILL and resume."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from nasforge.cli import app
+from nasforge.storages import get_storage
+from nasforge.trial import TrialState
+
+runner = CliRunner()
+
+
+def test_search_list_show_resume(tmp_path: Path, nb201_path: str) -> None:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    result = runner.invoke(app, ["search", "--nb201-path", nb201_path, "--strategy", "local_search", "--n-trials",
+                                 "30", "--seed", "3", "--storage", url, "--study", "one"])
+    assert result.exit_code == 0, result.output
+    assert "best trial" in result.output and "test_acc" in result.output and url in result.output
+    listed = runner.invoke(app, ["list", "--storage", url])
+    assert listed.exit_code == 0 and "one" in listed.output and "30 COMPLETE" in listed.output
+    shown = runner.invoke(app, ["show", "--study", "one", "--storage", url, "--json", "--top", "3"])
+    payload = json.loads(shown.output)
+    assert shown.exit_code == 0 and len(payload["top"]) == 3
+    assert payload["spec"]["strategy"] == {"name": "local_search",
+                                           "params": {"improvement": "first", "n_init": 10, "seed": 3}}
+    more = runner.invoke(app, ["resume", "--study", "one", "--storage", url, "--n-trials", "40"])
+    assert more.exit_code == 0, more.output
+    assert len(get_storage(url).get_trials(1)) == 40
+
+
+def test_search_on_a_user_table(tmp_path: Path, table_csv: str) -> None:
+    url = f"sqlite:///{tmp_path / 't.db'}"
+    result = runner.invoke(app, ["search", "--table", table_csv, "--arch-columns", "depth,width,act", "--objective",
+                                 "val:max", "--strategy", "grid", "--n-trials", "50", "--storage", url])
+    assert result.exit_code == 0, result.output
+    assert "9 COMPLETE" in result.output and "depth=4, width=32, act=gelu" in result.output
+
+
+BAD_INPUTS = [
+    (["search", "--strategy", "annealing"], "Unknown strategy 'annealing'"),
+    (["search", "--dataset", "mnist"], "'dataset' parameter"),
+    (["search", "--n-trials", "0"], "'n_trials' parameter of Budget must be an int >= 1"),
+    (["search", "--n-trials", "-5"], "'n_trials'"),
+    (["search", "--timeout", "-1", "--n-trials", "3"], "'timeout_s'"),
+    (["search", "--param", "population_size"], "NAME=VALUE"),
+    (["search", "--param", "population_size=1"], "'population_size' parameter of RegularizedEvolution"),
+    (["search", "--param", "colour=red"], "Bad parameters for strategy 'evolution'"),
+    (["search", "--objective", "val_acc:maximise"], "NAME:max or NAME:min"),
+    (["search", "--seed", "-3"], "'seed' parameter"),
+    (["search", "--latency-device", "toaster"], "'latency_device'"),
+    (["search", "--benchmark", "nb101"], "'--benchmark' option"),
+    (["search", "--storage", "results.txt"], "'storage' parameter"),
+    (["search", "--storage", "sqlite:////no/such/folder/x.db"], "does not exist"),
+    (["search", "--table", "/no/such.csv", "--arch-columns", "a"], "'table' parameter"),
+    (["search", "--table", "{table}"], "'--arch-columns' option is required"),
+    (["search", "--table", "{table}", "--arch-columns", "depth,size"], "'arch_columns' parameter"),
+    (["search", "--table", "{table}", "--arch-columns", "depth", "--objective", "acc:max"], "'objective'"),
+    (["show", "--study", "nope"], "No study named 'nope'"),
+    (["resume", "--study", "nope"], "No study named 'nope'"),
+    (["show", "--study", "nope", "--top", "0"], "'--top' option"),
+    (["benchmark", "--strategies", "random,,grid"], "comma-separated"),
+    (["benchmark", "--strategies", "bogus"], "Unknown strategy 'bogus'"),
+    (["benchmark", "--checkpoints", "10,abc"], "'--checkpoints' option"),
+    (["benchmark", "--seeds", "0"], "'--seeds' option"),
+    (["search", "--n-trials", "ten"], "Invalid value for '--n-trials'"),
+    (["search", "--no-such-option"], "No such option: --no-such-option"),
+    (["frobnicate"], "No such command 'frobnicate'"),
+    (["benchmark", "--datasets", "svhn"], "'dataset' parameter"),
+    (["benchmark", "--noisy", "--datasets", "cifar100"], "'noisy' parameter"),
+    (["search", "--nb201-path", "/no/such/dir"], "'nb201_path' parameter"),
+    (["search", "--nb201-path", "{corrupt}"], "cannot be read"),
+    (["search", "--storage", "{corrupt_db}"], "failed"),
+]
+
+
+@pytest.mark.parametrize(("args", "message"), BAD_INPUTS)
+def test_bad_input_is_one_line_and_exit_code_2(tmp_path: Path, nb201_path: str, table_csv: str, args: list[str],
+                                               message: str) -> None:
+    corrupt = tmp_path / "nb201_tss.csv.gz"
+    corrupt.write_bytes(b"garbage")
+    corrupt_db = tmp_path / "bad.db"
+    corrupt_db.write_bytes(b"not a database" * 200)
+    filled = [a.format(table=table_csv, corrupt=corrupt, corrupt_db=f"sqlite:///{corrupt_db}") for a in args]
+    if "--storage" not in filled:
+        filled += ["--storage", f"sqlite:///{tmp_path / 'ok.db'}"] if filled[0] != "benchmark" else []
+    if "--nb201-path" not in filled and filled[0] in ("search", "benchmark"):
+        filled += ["--nb201-path", nb201_path]
+    result = runner.invoke(app, filled, env={"COLUMNS": "200"})
+    assert result.exit_code == 2, result.output
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and message in lines[0], result.stderr
+    assert "Traceback" not in result.output
+    if (tmp_path / "ok.db").exists():  # nothing half-written: no study was created
+        assert get_storage(f"sqlite:///{tmp_path / 'ok.db'}").list_studies() == []
+    assert corrupt_db.read_bytes() == b"not a database" * 200
+
+
+def _cli(*args: str) -> list[str]:
+    return [sys.executable, "-m", "nasforge.cli", *args]
+
+
+def test_sigkill_then_resume_keeps_every_trial_once(tmp_path: Path, nb201_path: str) -> None:
+    """A search killed with SIGKILL mid-run and resumed: the budget is met, nothing lost or evaluated twice,
+    and the results equal those of an uninterrupted run with the same seed."""
+    env = {**os.environ, "NASFORGE_NB201": nb201_path}
+    common = ["--strategy", "evolution", "--seed", "5", "--n-trials", "400"]
+    killed_url = f"sqlite:///{tmp_path / 'killed.db'}"
+    proc = subprocess.Popen(_cli("search", *common, "--storage", killed_url, "--study", "k"), env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    count = 0
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+        if (tmp_path / "killed.db").exists():
+            try:
+                count = len(get_storage(killed_url).get_trials(1))
+            except Exception:  # the study may not exist yet
+                count = 0
+            if count >= 40:
+                break
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert 40 <= count < 400, "the run should be killed part-way"
+    resumed = subprocess.run(_cli("resume", "--study", "k", "--storage", killed_url), env=env, capture_output=True,
+                             text=True, timeout=120)
+    assert resumed.returncode == 0, resumed.stderr
+    straight_url = f"sqlite:///{tmp_path / 'straight.db'}"
+    straight = subprocess.run(_cli("search", *common, "--storage", straight_url, "--study", "s"), env=env,
+                              capture_output=True, text=True, timeout=120)
+    assert straight.returncode == 0, straight.stderr
+    killed = get_storage(killed_url).get_trials(1)
+    reference = get_storage(straight_url).get_trials(1)
+    done = [t for t in killed if t.counted]
+    assert len(done) == 400 and all(t.state is TrialState.COMPLETE for t in done)
+    assert len({t.arch_key for t in done}) == 400  # none evaluated twice
+    assert [(t.arch_key, dict(t.metrics)) for t in done] == [(t.arch_key, dict(t.metrics)) for t in reference]
+    assert all(t.interrupted for t in killed if not t.counted)
