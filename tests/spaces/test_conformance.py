@@ -81,8 +81,8 @@ def test_params_rebuild_the_space(space: SearchSpace) -> None:
 
 
 def test_enumerate_matches_size(space: SearchSpace) -> None:
-    if space.size is None:
-        pytest.skip("infinite space")
+    if space.size is None or space.size > 100_000:
+        pytest.skip("infinite or too large to enumerate in a test")
     archs = list(space.enumerate())
     assert len(archs) == space.size == len(set(archs))
 

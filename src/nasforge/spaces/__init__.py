@@ -6,6 +6,10 @@ from nasforge.spaces._architecture import Architecture, Scalar
 from nasforge.spaces._base import SearchSpace
 from nasforge.spaces._categorical import CategoricalSpace
 from nasforge.spaces._cell import NB201_OPS, CellSpace
+from nasforge.spaces._chain import ChainSpace
+from nasforge.spaces._joint import JointSpace
+from nasforge.spaces._layered import LayeredSpace
+from nasforge.spaces._mlp import MLPSpace
 from nasforge.spaces._registry import create_space, list_spaces, register_space
 from nasforge.spaces._table import TableSpace
 
@@ -14,6 +18,10 @@ __all__ = [
     "Architecture",
     "CategoricalSpace",
     "CellSpace",
+    "ChainSpace",
+    "JointSpace",
+    "LayeredSpace",
+    "MLPSpace",
     "Scalar",
     "SearchSpace",
     "TableSpace",

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
 from nasforge.spaces._architecture import Architecture
+
+if TYPE_CHECKING:
+    import torch
 
 
 class SearchSpace(ABC):
@@ -65,6 +68,22 @@ class SearchSpace(ABC):
     def enumerate(self) -> Iterator[Architecture]:
         """Every architecture, in a fixed order (finite spaces only)."""
         raise NotImplementedError(f"{type(self).__name__} is not finite and cannot be enumerated.")
+
+    def build(self, arch: Architecture, input_shape: tuple[int, ...], n_outputs: int) -> torch.nn.Module:
+        """The PyTorch network of ``arch`` for inputs of ``input_shape`` (one example) and ``n_outputs`` outputs.
+
+        Trainable spaces implement it; others raise NotImplementedError.
+        """
+        raise NotImplementedError(f"{type(self).__name__} is not trainable: it cannot build networks.")
+
+    @property
+    def trainable(self) -> bool:
+        """True when :meth:`build` is implemented."""
+        return type(self).build is not SearchSpace.build
+
+    def baseline(self) -> Architecture | None:
+        """A hand-designed reference architecture of this space, to compare a search's result with."""
+        return None
 
     def describe(self, arch: Architecture) -> str:
         """A short human-readable form of ``arch``."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -36,9 +37,16 @@ class CategoricalSpace(SearchSpace):
                 )
         self._index = [{v: i for i, v in enumerate(values)} for values in self._choices]
 
+    def get_params(self) -> dict[str, Any]:
+        return {"name": self.space_name, "choices": {k: list(v) for k, v in self.choices().items()}}
+
     # -- membership --------------------------------------------------------------------------------
     def _is_member(self, values: tuple[Scalar, ...]) -> bool:
         return True
+
+    def _normalize(self, values: tuple[Scalar, ...]) -> tuple[Scalar, ...]:
+        """Canonical values (conditional spaces reset decisions that have no effect)."""
+        return values
 
     def choices(self) -> dict[str, tuple[Scalar, ...]]:
         """Each decision's name and its possible values."""
@@ -46,7 +54,7 @@ class CategoricalSpace(SearchSpace):
 
     def make(self, values: Sequence[Scalar]) -> Architecture:
         """The architecture with these decision values, in decision order."""
-        return Architecture(self.space_name, tuple(zip(self._names, values, strict=True)))
+        return Architecture(self.space_name, tuple(zip(self._names, self._normalize(tuple(values)), strict=True)))
 
     def validate(self, arch: Architecture) -> None:
         if not isinstance(arch, Architecture):
@@ -65,7 +73,7 @@ class CategoricalSpace(SearchSpace):
                 raise ValidationError(
                     f"Decision {decision!r} must be one of {list(index)}. Got {value!r} instead."
                 )
-        if not self._is_member(arch.values()):
+        if not self._is_member(arch.values()) or self._normalize(arch.values()) != arch.values():
             raise ValidationError(f"Architecture {self.describe(arch)} is not in this space.")
 
     # -- moves -------------------------------------------------------------------------------------
@@ -78,15 +86,15 @@ class CategoricalSpace(SearchSpace):
 
     def neighbors(self, arch: Architecture) -> list[Architecture]:
         base = arch.values()
-        out = []
+        out: dict[Architecture, None] = {}
         for i, values in enumerate(self._choices):
             for value in values:
                 if value == base[i]:
                     continue
-                candidate = (*base[:i], value, *base[i + 1:])
-                if self._is_member(candidate):
-                    out.append(self.make(candidate))
-        return out
+                candidate = self._normalize((*base[:i], value, *base[i + 1:]))
+                if candidate != base and self._is_member(candidate):
+                    out[self.make(candidate)] = None
+        return list(out)
 
     def mutate(self, arch: Architecture, rng: np.random.Generator) -> Architecture:
         options = self.neighbors(arch)
@@ -123,5 +131,5 @@ class CategoricalSpace(SearchSpace):
 
     def enumerate(self) -> Iterator[Architecture]:
         for values in itertools.product(*self._choices):
-            if self._is_member(values):
+            if self._is_member(values) and self._normalize(values) == values:
                 yield self.make(values)

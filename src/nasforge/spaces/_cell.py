@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -18,6 +18,9 @@ from nasforge.exceptions import ValidationError
 from nasforge.spaces._architecture import Architecture
 from nasforge.spaces._categorical import CategoricalSpace
 from nasforge.spaces._registry import register_space
+
+if TYPE_CHECKING:
+    import torch
 
 NB201_OPS = ("none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3")
 
@@ -41,8 +44,11 @@ class CellSpace(CategoricalSpace):
     """
 
     def __init__(self, *, n_nodes: int = 4, ops: Sequence[str] = NB201_OPS,
-                 zero_op: str | None = "none", identity_op: str | None = "skip_connect") -> None:
+                 zero_op: str | None = "none", identity_op: str | None = "skip_connect", channels: int = 16,
+                 cells_per_stage: int = 5) -> None:
         owner = type(self).__name__
+        self.channels = check_int(owner, "channels", channels, minimum=1)
+        self.cells_per_stage = check_int(owner, "cells_per_stage", cells_per_stage, minimum=1)
         self.n_nodes = check_int(owner, "n_nodes", n_nodes, minimum=2)
         self.ops = tuple(ops)
         if not self.ops or not all(isinstance(op, str) and op for op in self.ops):
@@ -61,7 +67,39 @@ class CellSpace(CategoricalSpace):
 
     def get_params(self) -> dict[str, Any]:
         return {"n_nodes": self.n_nodes, "ops": list(self.ops), "zero_op": self.zero_op,
-                "identity_op": self.identity_op}
+                "identity_op": self.identity_op, "channels": self.channels, "cells_per_stage": self.cells_per_stage}
+
+    # -- networks ----------------------------------------------------------------------------------
+    def build(self, arch: Architecture, input_shape: tuple[int, ...], n_outputs: int) -> torch.nn.Module:
+        """The NAS-Bench-201 macro skeleton around this cell (``channels`` and ``cells_per_stage`` set its size;
+        the benchmark's own are 16 and 5). Ops are built by name from :data:`nasforge.nn.CELL_OPS`."""
+        from nasforge.nn import CELL_OPS, CellNetwork
+
+        self.validate(arch)
+        unknown = sorted(set(self.ops) - set(CELL_OPS))
+        if unknown:
+            raise ValidationError(f"CellSpace can build networks only from ops {sorted(CELL_OPS)}; "
+                                  f"{unknown} have no PyTorch module.")
+        if len(input_shape) != 3:
+            raise ValidationError(f"A cell network needs image inputs (C, H, W). Got input shape {input_shape}.")
+        ops = dict(arch.decisions)
+        edges = [(i, j, str(ops[f"op_{j}_{i}"])) for i, j in self.edges]
+        return CellNetwork(edges, self.n_nodes, input_shape[0], n_outputs, self.channels, self.cells_per_stage)
+
+    def baseline(self) -> Architecture | None:
+        """A ResNet-like cell where the ops allow it: 3x3 convs in a chain plus a skip from input to output."""
+        conv = next((op for op in self.ops if "conv_3x3" in op), None)
+        if conv is None or self.identity_op is None or self.zero_op is None:
+            return None
+        values = {}
+        for i, j in self.edges:
+            if (j == i + 1 and j < self.n_nodes - 1) or (i == self.n_nodes - 2 and j == self.n_nodes - 1):
+                values[f"op_{j}_{i}"] = conv
+            elif i == 0 and j == self.n_nodes - 1:
+                values[f"op_{j}_{i}"] = self.identity_op
+            else:
+                values[f"op_{j}_{i}"] = self.zero_op
+        return Architecture.of(self.space_name, values)
 
     # -- arch strings ------------------------------------------------------------------------------
     def format(self, arch: Architecture) -> str:

@@ -1,0 +1,129 @@
+"""Datasets that work offline: scikit-learn's digits and diabetes, IDX folders (Fashion-MNIST), CSV files."""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from nasforge.data._dataset import Dataset, make_dataset
+from nasforge.data._idx import find_idx_files, read_idx
+from nasforge.exceptions import ValidationError
+
+FASHION_MNIST_DIRS = ("/usr/share/datasets/fashion-mnist",)  # Debian's dataset-fashion-mnist
+FASHION_MNIST_ENV = "NASFORGE_FASHION_MNIST"
+
+
+def load_digits() -> Dataset:
+    """scikit-learn's 8x8 handwritten digits (1,797 images, 10 classes), scaled to [0, 1]; (N, 1, 8, 8)."""
+    from sklearn.datasets import load_digits as sk_digits
+
+    bunch = sk_digits()
+    return make_dataset("digits", bunch.images[:, None, :, :] / 16.0, bunch.target, "classification")
+
+
+def load_diabetes() -> Dataset:
+    """scikit-learn's diabetes regression data (442 rows, 10 standardised features, target scaled /100)."""
+    from sklearn.datasets import load_diabetes as sk_diabetes
+
+    bunch = sk_diabetes()
+    return make_dataset("diabetes", bunch.data, bunch.target / 100.0, "regression")
+
+
+def load_idx_folder(path: str | os.PathLike[str], name: str = "idx") -> Dataset:
+    """Any folder with the four MNIST-style IDX files; images scaled to [0, 1], (N, 1, H, W)."""
+    files = find_idx_files(path)
+    arrays = {role: read_idx(file) for role, file in files.items()}
+    for split in ("train", "test"):
+        images, labels = arrays[f"{split}_images"], arrays[f"{split}_labels"]
+        if images.ndim != 3 or labels.ndim != 1 or len(images) != len(labels):
+            raise ValidationError(f"The IDX files in {str(path)!r} must hold (N, H, W) images and N labels; "
+                                  f"{split} has {images.shape} and {labels.shape}.")
+
+    def scale(images: np.ndarray) -> np.ndarray:
+        return (images.astype(np.float32) / 255.0)[:, None, :, :]
+
+    return make_dataset(name, scale(arrays["train_images"]), arrays["train_labels"], "classification",
+                        x_test=scale(arrays["test_images"]), y_test=arrays["test_labels"])
+
+
+def load_fashion_mnist(path: str | os.PathLike[str] | None = None) -> Dataset:
+    """Fashion-MNIST (60,000 + 10,000 images, 28x28, 10 classes) from IDX files: ``path``,
+    ``$NASFORGE_FASHION_MNIST``, or where Debian's ``dataset-fashion-mnist`` package puts them."""
+    candidates = [path] if path is not None else [os.environ.get(FASHION_MNIST_ENV), *FASHION_MNIST_DIRS]
+    for candidate in candidates:
+        if candidate and Path(candidate).is_dir():
+            return load_idx_folder(candidate, "fashion_mnist")
+    raise ValidationError(
+        "Fashion-MNIST not found: install Debian's package (apt-get install dataset-fashion-mnist) or give the "
+        f"folder of its four IDX files with --data-path or ${FASHION_MNIST_ENV}. Looked in {candidates}."
+    )
+
+
+def load_csv(path: str | os.PathLike[str], target: str, task: str = "classification") -> Dataset:
+    """A CSV with a header: every column but ``target`` is a numeric feature. Class labels may be strings
+    (they are numbered in sorted order)."""
+    file = Path(path)
+    try:
+        with open(file, newline="") as handle:
+            rows = list(csv.DictReader(handle))
+    except OSError as exc:
+        raise ValidationError(f"The 'path' parameter must be a readable CSV file. Got {str(file)!r} ({exc}).") from exc
+    if not rows:
+        raise ValidationError(f"The CSV {str(file)!r} has no rows.")
+    header = list(rows[0])
+    if target not in header:
+        raise ValidationError(f"The 'target' parameter must name a column of {file.name}: {', '.join(header)}. "
+                              f"Got {target!r} instead.")
+    features = [c for c in header if c != target]
+    try:
+        x = np.array([[float(row[c]) for c in features] for row in rows])
+    except (TypeError, ValueError) as exc:
+        raise ValidationError(f"Every feature column of {file.name} must be numeric ({exc}).") from exc
+    raw = [row[target] for row in rows]
+    if task == "classification":
+        classes = sorted(set(raw))
+        y = np.array([classes.index(v) for v in raw])
+    else:
+        try:
+            y = np.array([float(v) for v in raw])
+        except ValueError as exc:
+            raise ValidationError(f"The target column {target!r} must be numeric for regression ({exc}).") from exc
+    return make_dataset(file.stem, x, y, task)
+
+
+def load_arrays(path: str | os.PathLike[str], task: str = "classification") -> Dataset:
+    """A NumPy ``.npz`` file with arrays ``x`` and ``y`` (and optionally ``x_test``, ``y_test``)."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            arrays = {k: data[k] for k in data.files}
+    except (OSError, ValueError) as exc:
+        raise ValidationError(f"The 'path' parameter must be a readable .npz file. Got {str(path)!r} ({exc}).") from exc
+    if "x" not in arrays or "y" not in arrays:
+        raise ValidationError(f"The .npz file {str(path)!r} must hold arrays 'x' and 'y'. Got {sorted(arrays)}.")
+    return make_dataset(Path(path).stem, arrays["x"], arrays["y"], task, x_test=arrays.get("x_test"),
+                        y_test=arrays.get("y_test"))
+
+
+DATASETS: dict[str, Callable[..., Dataset]] = {
+    "digits": load_digits,
+    "diabetes": load_diabetes,
+    "fashion_mnist": load_fashion_mnist,
+    "idx": load_idx_folder,
+    "csv": load_csv,
+    "npz": load_arrays,
+}
+
+
+def load_dataset(name: str, **params: Any) -> Dataset:
+    """Load a dataset by name: digits, diabetes, fashion_mnist, idx (path), csv (path, target, task), npz."""
+    if name not in DATASETS:
+        raise ValidationError(f"The 'data' parameter must be one of {', '.join(DATASETS)}. Got {name!r} instead.")
+    try:
+        return DATASETS[name](**params)
+    except TypeError as exc:
+        raise ValidationError(f"Bad parameters for dataset {name!r}: {exc}.") from exc
