@@ -54,10 +54,31 @@ def split_list(text: str | None, option: str) -> list[str]:
     return items
 
 
+def data_params(data: str, path: str | None, target: str | None, task: str | None) -> dict[str, Any]:
+    """Loader parameters of a dataset from the CLI options."""
+    params: dict[str, Any] = {}
+    if path is not None:
+        params["path"] = path
+    if data == "csv":
+        if path is None or target is None:
+            raise ValidationError("The 'csv' data needs --data-path FILE and --target COLUMN.")
+        params["target"] = target
+    if task is not None and data in ("csv", "npz"):
+        params["task"] = task
+    if data in ("idx", "npz") and path is None:
+        raise ValidationError(f"The {data!r} data needs --data-path.")
+    return params
+
+
 def build_evaluator(*, benchmark: str, table: str | None, arch_columns: str | None, objectives: Sequence[str],
                     nb201_path: str | None, dataset: str, noisy: bool, latency_device: str | None,
-                    report_metric: str | None, cost_metric: str | None) -> Evaluator:
-    """The evaluator the search options describe: a user table, or a named tabular benchmark."""
+                    report_metric: str | None, cost_metric: str | None, training: dict[str, Any] | None = None
+                    ) -> Evaluator:
+    """The evaluator the search options describe: real training, a user table, or a tabular benchmark."""
+    if training is not None:
+        from nasforge.evaluators import TrainingEvaluator
+
+        return TrainingEvaluator(**training)
     if table is not None:
         if not arch_columns:
             raise ValidationError("The '--arch-columns' option is required with '--table' (the columns that "

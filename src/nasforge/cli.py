@@ -21,6 +21,7 @@ from nasforge._cli_support import (
     build_evaluator,
     cli_errors,
     console,
+    data_params,
     err_console,
     parse_params,
     print_best,
@@ -70,7 +71,18 @@ def search(
     objective: Annotated[list[str] | None, typer.Option(help="NAME:max or NAME:min (repeat for several).")] = None,
     report_metric: Annotated[str | None, typer.Option(help="With --table: metric to report (e.g. test).")] = None,
     cost_metric: Annotated[str | None, typer.Option(help="With --table: metric that --max-cost sums.")] = None,
-    dataset: Annotated[str, typer.Option(help="cifar10, cifar100 or ImageNet16-120.")] = "cifar10",
+    dataset: Annotated[str, typer.Option(help="NAS-Bench-201 dataset: cifar10, cifar100, ImageNet16-120.")] = "cifar10",
+    data: Annotated[str | None, typer.Option(help="Train for real on: digits, diabetes, fashion_mnist, idx, csv, "
+                                                  "npz.")] = None,
+    data_path: Annotated[str | None, typer.Option(help="Folder of IDX files, or the CSV / npz file.")] = None,
+    target: Annotated[str | None, typer.Option(help="With --data csv: the target column.")] = None,
+    task: Annotated[str | None, typer.Option(help="With csv / npz: classification or regression.")] = None,
+    space: Annotated[str, typer.Option(help="With --data: chain, mlp, nb201 or joint.")] = "chain",
+    space_param: Annotated[list[str] | None, typer.Option(help="Space parameter NAME=VALUE (repeatable).")] = None,
+    epochs: Annotated[int, typer.Option(help="With --data: training epochs per trial.")] = 10,
+    train_param: Annotated[list[str] | None, typer.Option(help="Training parameter NAME=VALUE: batch_size, lr, "
+                                                              "optimizer, schedule, weight_decay, l1, cv_folds, "
+                                                              "train_subset, threads, seed ...")] = None,
     nb201_path: Nb201Opt = None,
     noisy: Annotated[bool, typer.Option(help="Single-run (noisy) observations, where the table has them.")] = False,
     latency_device: Annotated[str | None, typer.Option(help="Device of the latency_ms metric.")] = None,
@@ -86,10 +98,15 @@ def search(
 ) -> None:
     """Search a space and store every trial."""
     with cli_errors():
+        training = None
+        if data is not None:
+            training = {"data": data, "data_params": data_params(data, data_path, target, task), "space": space,
+                        "space_params": parse_params(space_param or []), "epochs": epochs,
+                        **parse_params(train_param or [])}
         evaluator = build_evaluator(benchmark=benchmark, table=table, arch_columns=arch_columns,
                                     objectives=objective or [], nb201_path=nb201_path, dataset=dataset, noisy=noisy,
                                     latency_device=latency_device, report_metric=report_metric,
-                                    cost_metric=cost_metric)
+                                    cost_metric=cost_metric, training=training)
         budget = Budget(n_trials=n_trials, timeout_s=timeout, max_cost=max_cost)
         if budget.is_unlimited():
             raise ValidationError("Give a budget: --n-trials, --timeout or --max-cost.")
@@ -165,6 +182,43 @@ def show(
             table.add_row(str(t.number), loaded.space.describe(t.arch), *[f"{v:.5g}" for v in t.metrics.values()])
         console.print(table)
         print_best(loaded, storage)
+
+
+@app.command(name="train-best")
+def train_best(
+    study: Annotated[str, typer.Option(help="Name of a real-training study.")],
+    storage: StorageOpt = DEFAULT_STORAGE,
+    epochs: Annotated[int | None, typer.Option(help="Epochs of the final training (default: the study's).")] = None,
+    json_path: Annotated[Path | None, typer.Option("--json", help="Also write the table to this file.")] = None,
+) -> None:
+    """Retrain the best architecture on train + validation, test it, and compare it with the space's
+    hand-designed baseline trained the same way."""
+    from nasforge.evaluators import TrainingEvaluator
+
+    with cli_errors():
+        loaded = load_study(name=study, storage=get_storage(storage))
+        evaluator = loaded.evaluator
+        if not isinstance(evaluator, TrainingEvaluator):
+            raise ValidationError(f"The study {study!r} does not train networks; train-best needs a study "
+                                  "searched with --data.")
+        best = loaded.best_trial
+        if best is None:
+            raise ValidationError(f"The study {study!r} has no completed trial yet.")
+        rows = {"best": (best.arch, evaluator.final_train(best.arch, epochs))}
+        baseline = loaded.space.baseline()
+        if baseline is not None:
+            rows["baseline"] = (baseline, evaluator.final_train(baseline, epochs))
+        metric = evaluator.report_metric() or ""
+        names = [metric, *[k for k in rows["best"][1] if k != metric and k.startswith("test_")],
+                 "params", "flops", "latency_ms_b1", "train_time_s"]
+        table = Table("model", "architecture", *names, title=f"train-best: {study} (train + validation, "
+                      f"{epochs or evaluator.epochs} epochs, scored on the test set)")
+        for label, (arch, metrics) in rows.items():
+            table.add_row(label, loaded.space.describe(arch), *[f"{metrics.get(n, float('nan')):.4g}" for n in names])
+        console.print(table)
+        if json_path is not None:
+            json_path.write_text(json.dumps({label: {"arch": arch.to_dict(), "metrics": metrics}
+                                             for label, (arch, metrics) in rows.items()}, indent=2))
 
 
 @app.command()

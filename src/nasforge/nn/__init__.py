@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from nasforge.nn._cell_net import CELL_OPS, Cell, CellNetwork, ReLUConvBN, ResidualReduction, Zero
 from nasforge.nn._layers import ACTIVATIONS, Branches, SepConv, activation, norm1d, norm2d
+from nasforge.nn._train import make_optimizer, make_schedule, predict, seeded_torch_rng, train_one_epoch
 
 __all__ = [
     "ACTIVATIONS",
@@ -16,6 +17,11 @@ __all__ = [
     "SepConv",
     "Zero",
     "activation",
+    "make_optimizer",
+    "make_schedule",
     "norm1d",
     "norm2d",
+    "predict",
+    "seeded_torch_rng",
+    "train_one_epoch",
 ]

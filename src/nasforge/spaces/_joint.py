@@ -155,8 +155,8 @@ class JointSpace(SearchSpace):
         if inner is None:
             return None
         choices = self.hp.choices()
-        defaults: dict[str, Scalar] = {"hp_optimizer": "adam", "hp_lr": 1e-3, "hp_schedule": "cosine", "hp_weight_decay": 0.0,
-                    "hp_l1": 0.0, "hp_batch_size": 64}
+        defaults: dict[str, Scalar] = {"hp_optimizer": "adam", "hp_lr": 1e-3, "hp_schedule": "cosine",
+                                       "hp_weight_decay": 0.0, "hp_l1": 0.0, "hp_batch_size": 64}
         values: list[Scalar] = [defaults[n] if defaults.get(n) in options else options[len(options) // 2]
                                 for n, options in choices.items()]
         return self.join(inner, self.hp.make(values))

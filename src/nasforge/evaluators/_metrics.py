@@ -1,0 +1,70 @@
+"""Quality metrics (scikit-learn) and costs (parameters, FLOPs, latency) of a trained network."""
+
+from __future__ import annotations
+
+import statistics
+import time
+import warnings
+
+import numpy as np
+import torch
+from torch import nn
+
+
+def classification_metrics(y: np.ndarray, logits: np.ndarray, n_classes: int) -> dict[str, float]:
+    """accuracy, macro precision / recall / F1, one-vs-rest ROC AUC (NaN where undefined), cross-entropy."""
+    from sklearn.metrics import accuracy_score, log_loss, precision_recall_fscore_support, roc_auc_score
+
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    probs = np.exp(shifted)
+    probs /= probs.sum(axis=1, keepdims=True)
+    pred = probs.argmax(axis=1)
+    labels = list(range(n_classes))
+    precision, recall, f1, _ = precision_recall_fscore_support(y, pred, labels=labels, average="macro", zero_division=0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            auc = (roc_auc_score(y, probs[:, 1]) if n_classes == 2
+                   else roc_auc_score(y, probs, multi_class="ovr", labels=labels))
+    except ValueError:  # a class absent from y
+        auc = float("nan")
+    return {"accuracy": float(accuracy_score(y, pred)), "precision": float(precision), "recall": float(recall),
+            "f1": float(f1), "auc": float(auc), "cross_entropy": float(log_loss(y, probs, labels=labels))}
+
+
+def regression_metrics(y: np.ndarray, pred: np.ndarray) -> dict[str, float]:
+    """mse, mae, r2."""
+    from sklearn.metrics import mean_absolute_error, mean_squared_error, r2_score
+
+    return {"mse": float(mean_squared_error(y, pred)), "mae": float(mean_absolute_error(y, pred)),
+            "r2": float(r2_score(y, pred))}
+
+
+def count_params(model: nn.Module) -> int:
+    """Trainable parameters."""
+    return sum(p.numel() for p in model.parameters() if p.requires_grad)
+
+
+def count_flops(model: nn.Module, input_shape: tuple[int, ...]) -> float:
+    """FLOPs of one forward pass on one example (PyTorch's own counter; a multiply-add counts 2)."""
+    from torch.utils.flop_counter import FlopCounterMode
+
+    model.eval()
+    counter = FlopCounterMode(display=False)
+    with counter, torch.no_grad():
+        model(torch.zeros(1, *input_shape))
+    return float(counter.get_total_flops())
+
+
+def latency_ms(model: nn.Module, input_shape: tuple[int, ...], batch: int, repeats: int = 10) -> float:
+    """Median CPU latency (ms) of one forward pass at ``batch``, after one warm-up."""
+    model.eval()
+    x = torch.zeros(batch, *input_shape)
+    times = []
+    with torch.inference_mode():
+        model(x)
+        for _ in range(repeats):
+            start = time.perf_counter()
+            model(x)
+            times.append(1000.0 * (time.perf_counter() - start))
+    return statistics.median(times)

@@ -1,0 +1,238 @@
+"""Real training: build the architecture's network, train it on the data, measure quality and costs."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+
+from nasforge._validation import check_choice, check_float, check_int
+from nasforge.data import Dataset, Split, holdout_split, kfold_splits, load_dataset
+from nasforge.evaluators._base import Evaluator, Reporter
+from nasforge.evaluators._metrics import (
+    classification_metrics,
+    count_flops,
+    count_params,
+    latency_ms,
+    regression_metrics,
+)
+from nasforge.evaluators._registry import register_evaluator
+from nasforge.exceptions import NasforgeError, ValidationError
+from nasforge.nn import make_optimizer, make_schedule, predict, seeded_torch_rng, train_one_epoch
+from nasforge.spaces import Architecture, JointSpace, SearchSpace, create_space
+from nasforge.spaces._joint import OPTIMIZERS, SCHEDULES
+
+
+class TrainingDiverged(NasforgeError):
+    """The training loss became NaN or infinite."""
+
+
+@lru_cache(maxsize=4)
+def _cached_dataset(name: str, params: tuple[tuple[str, Any], ...]) -> Dataset:
+    return load_dataset(name, **dict(params))
+
+
+@register_evaluator("train")
+class TrainingEvaluator(Evaluator):
+    """Train each architecture with one plain PyTorch loop and report validation and test metrics.
+
+    The budget of a query is its number of epochs (the fidelity): ``evaluate(arch, budget=3)`` trains 3 epochs;
+    without a budget, ``epochs``. The validation metrics are reported after every epoch, so a pruner can stop
+    a trial early. For a :class:`~nasforge.spaces.JointSpace` the architecture's ``hp_*`` decisions replace the
+    optimizer, learning rate, schedule, weight decay, L1 penalty, batch size (and epochs) given here.
+
+    Metrics: ``val_*`` and ``test_*`` for accuracy, precision, recall, f1 (macro), auc (one-vs-rest), cross_entropy
+    (classification) or mse, mae, r2 (regression); with ``cv_folds`` the ``val_*`` are means over the folds and
+    ``val_*_std`` their standard deviations. Costs: ``params``, ``flops`` (one example), ``latency_ms_b1`` and
+    ``latency_ms_b64`` (CPU), ``train_time_s``, ``epochs``.
+
+    Args:
+        data, data_params: a dataset by name (digits, diabetes, fashion_mnist, idx, csv, npz) and its loader's
+            parameters (for example ``{"path": ...}``).
+        space, space_params: the trainable search space that builds the networks.
+        train_subset: train on at most this many examples (a cheaper fidelity for searches on large data).
+        threads: torch threads in this process (None leaves torch's default).
+        seed: seeds the split, the initialisation, dropout and the shuffling.
+    """
+
+    def __init__(self, *, data: str = "digits", data_params: Mapping[str, Any] | None = None, space: str = "chain",
+                 space_params: Mapping[str, Any] | None = None, epochs: int = 10, batch_size: int = 64,
+                 optimizer: str = "adam", lr: float = 1e-3, weight_decay: float = 0.0, l1: float = 0.0,
+                 schedule: str = "cosine", momentum: float = 0.9, val_fraction: float = 0.2,
+                 test_fraction: float = 0.2, cv_folds: int | None = None, train_subset: int | None = None,
+                 threads: int | None = None, measure_latency: bool = True, seed: int = 0) -> None:
+        owner = type(self).__name__
+        self.data, self.data_params = data, dict(data_params or {})
+        self.epochs = check_int(owner, "epochs", epochs, minimum=1)
+        self.batch_size = check_int(owner, "batch_size", batch_size, minimum=1)
+        self.optimizer = check_choice(owner, "optimizer", optimizer, OPTIMIZERS)
+        self.lr = check_float(owner, "lr", lr, minimum=0, strict_minimum=True)
+        self.weight_decay = check_float(owner, "weight_decay", weight_decay, minimum=0)
+        self.l1 = check_float(owner, "l1", l1, minimum=0)
+        self.schedule = check_choice(owner, "schedule", schedule, SCHEDULES)
+        self.momentum = check_float(owner, "momentum", momentum, minimum=0, maximum=1)
+        self.val_fraction = check_float(owner, "val_fraction", val_fraction, minimum=0, strict_minimum=True,
+                                        maximum=0.9)
+        self.test_fraction = check_float(owner, "test_fraction", test_fraction, minimum=0, maximum=0.9)
+        self.cv_folds = None if cv_folds is None else check_int(owner, "cv_folds", cv_folds, minimum=2)
+        self.train_subset = None if train_subset is None else check_int(owner, "train_subset", train_subset,
+                                                                         minimum=2)
+        self.threads = None if threads is None else check_int(owner, "threads", threads, minimum=1)
+        self.measure_latency = bool(measure_latency)
+        self.seed = check_int(owner, "seed", seed, minimum=0)
+        self.space_name, self.space_params = space, dict(space_params or {})
+        self._space = create_space(space, **self.space_params)
+        if not self._space.trainable:
+            raise ValidationError(f"The 'space' parameter of {owner} must name a trainable space. "
+                                  f"{space!r} cannot build networks.")
+        self.dataset = _cached_dataset(data, tuple(sorted(self.data_params.items())))
+        self._tensors = (torch.from_numpy(self.dataset.x), torch.from_numpy(self.dataset.y))
+
+    # -- contract ----------------------------------------------------------------------------------
+    def get_params(self) -> dict[str, Any]:
+        return {"data": self.data, "data_params": self.data_params, "space": self.space_name,
+                "space_params": self._space.get_params(), "epochs": self.epochs, "batch_size": self.batch_size,
+                "optimizer": self.optimizer, "lr": self.lr, "weight_decay": self.weight_decay, "l1": self.l1,
+                "schedule": self.schedule, "momentum": self.momentum, "val_fraction": self.val_fraction,
+                "test_fraction": self.test_fraction, "cv_folds": self.cv_folds, "train_subset": self.train_subset,
+                "threads": self.threads, "measure_latency": self.measure_latency, "seed": self.seed}
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"params": self.get_params()}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(**state["params"])  # type: ignore[misc]
+
+    @property
+    def classification(self) -> bool:
+        return self.dataset.task == "classification"
+
+    def default_objective(self) -> str:
+        return "val_accuracy:max" if self.classification else "val_mse:min"
+
+    def report_metric(self) -> str | None:
+        return "test_accuracy" if self.classification else "test_mse"
+
+    def cost_metric(self) -> str | None:
+        return "train_time_s"
+
+    def natural_space(self) -> SearchSpace:
+        return self._space
+
+    # -- training ----------------------------------------------------------------------------------
+    def _config(self, arch: Architecture) -> dict[str, Any]:
+        config: dict[str, Any] = {"optimizer": self.optimizer, "lr": self.lr, "schedule": self.schedule,
+                                  "weight_decay": self.weight_decay, "l1": self.l1, "batch_size": self.batch_size,
+                                  "epochs": self.epochs}
+        if isinstance(self._space, JointSpace):
+            config.update(self._space.training_config(arch))
+        return config
+
+    def _scores(self, model: nn.Module, idx: torch.Tensor | np.ndarray, x: torch.Tensor | None = None,
+                y: torch.Tensor | None = None) -> dict[str, float]:
+        if x is None or y is None:
+            x, y = self._tensors[0][idx], self._tensors[1][idx]
+        out = predict(model, x).numpy()
+        if self.classification:
+            return classification_metrics(y.numpy(), out, self.dataset.n_classes)
+        return regression_metrics(y.numpy(), out[:, 0])
+
+    def fit(self, arch: Architecture, train_idx: np.ndarray, epochs: int, *, val_idx: np.ndarray | None = None,
+            report: Reporter | None = None, seed: int | None = None) -> nn.Module:
+        """Train a fresh network of ``arch`` on the rows ``train_idx`` for ``epochs`` epochs."""
+        config = self._config(arch)
+        if self.threads is not None:
+            torch.set_num_threads(self.threads)
+        x, y = self._tensors[0][train_idx], self._tensors[1][train_idx]
+        loss_fn: Any = nn.CrossEntropyLoss() if self.classification else _mse
+        with seeded_torch_rng(self.seed if seed is None else seed) as generator:
+            model = self._space.build(arch, self.dataset.input_shape, self.dataset.n_outputs)
+            optimizer = make_optimizer(config["optimizer"], model.parameters(), float(config["lr"]),
+                                       float(config["weight_decay"]), self.momentum)
+            schedule = make_schedule(config["schedule"], optimizer, epochs)
+            for epoch in range(1, epochs + 1):
+                loss = train_one_epoch(model, x, y, loss_fn, optimizer, int(config["batch_size"]), generator,
+                                       float(config["l1"]))
+                if not math.isfinite(loss):
+                    raise TrainingDiverged(f"training loss is {loss} at epoch {epoch}")
+                schedule.step()
+                if report is not None and val_idx is not None:
+                    report(epoch, {f"val_{k}": v for k, v in self._scores(model, val_idx).items()})
+        return model
+
+    def _split(self) -> Split:
+        split = holdout_split(self.dataset, val_fraction=self.val_fraction, test_fraction=self.test_fraction,
+                              seed=self.seed)
+        if self.train_subset is not None and len(split.train) > self.train_subset:
+            rng = np.random.default_rng(self.seed)
+            split = Split(np.sort(rng.choice(split.train, self.train_subset, replace=False)), split.val, split.test)
+        return split
+
+    def _test_scores(self, model: nn.Module, split: Split) -> dict[str, float]:
+        if self.dataset.x_test is not None and self.dataset.y_test is not None:
+            return self._scores(model, np.empty(0), torch.from_numpy(self.dataset.x_test),
+                                torch.from_numpy(self.dataset.y_test))
+        if split.test is None or len(split.test) == 0:
+            return {}
+        return self._scores(model, split.test)
+
+    def _costs(self, model: nn.Module) -> dict[str, float]:
+        shape = self.dataset.input_shape
+        costs = {"params": float(count_params(model)), "flops": count_flops(model, shape)}
+        if self.measure_latency:
+            costs["latency_ms_b1"] = latency_ms(model, shape, 1)
+            costs["latency_ms_b64"] = latency_ms(model, shape, 64)
+        return costs
+
+    def evaluate(self, arch: Architecture, *, budget: float | None = None,
+                 report: Reporter | None = None) -> dict[str, float]:
+        epochs = int(budget) if budget is not None else int(self._config(arch)["epochs"])
+        if epochs < 1:
+            raise ValidationError(f"The 'budget' of a training evaluation must be >= 1 epoch. Got {budget!r}.")
+        start = time.perf_counter()
+        split = self._split()
+        metrics: dict[str, float] = {}
+        if self.cv_folds is None:
+            model = self.fit(arch, split.train, epochs, val_idx=split.val, report=report)
+            metrics.update({f"val_{k}": v for k, v in self._scores(model, split.val).items()})
+        else:
+            pool = np.concatenate([split.train, split.val])
+            sub = Dataset(self.dataset.name, self.dataset.x[pool], self.dataset.y[pool], self.dataset.task)
+            folds = []
+            for fold in kfold_splits(sub, folds=self.cv_folds, seed=self.seed):
+                model = self.fit(arch, pool[fold.train], epochs)
+                folds.append(self._scores(model, pool[fold.val]))
+                if report is not None:
+                    report(len(folds), {f"val_{k}": v for k, v in folds[-1].items()})
+            for key in folds[0]:
+                values = [f[key] for f in folds]
+                metrics[f"val_{key}"] = float(np.mean(values))
+                metrics[f"val_{key}_std"] = float(np.std(values))
+            model = self.fit(arch, pool, epochs)  # the test metrics come from a model trained on all folds
+        metrics.update({f"test_{k}": v for k, v in self._test_scores(model, split).items()})
+        metrics["train_time_s"] = time.perf_counter() - start
+        metrics["epochs"] = float(epochs)
+        metrics.update(self._costs(model))
+        return metrics
+
+    def final_train(self, arch: Architecture, epochs: int | None = None) -> dict[str, float]:
+        """Retrain on train + validation with the full budget and score on the test set (``train-best``)."""
+        epochs = epochs or int(self._config(arch)["epochs"])
+        start = time.perf_counter()
+        split = holdout_split(self.dataset, val_fraction=self.val_fraction, test_fraction=self.test_fraction,
+                              seed=self.seed)
+        model = self.fit(arch, np.concatenate([split.train, split.val]), epochs)
+        metrics = {f"test_{k}": v for k, v in self._test_scores(model, split).items()}
+        metrics["train_time_s"] = time.perf_counter() - start
+        metrics.update(self._costs(model))
+        return metrics
+
+
+def _mse(out: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    return nn.functional.mse_loss(out[:, 0], y)
