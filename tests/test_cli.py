@@ -46,7 +46,30 @@ def test_search_on_a_user_table(tmp_path: Path, table_csv: str) -> None:
     assert "9 COMPLETE" in result.output and "depth=4, width=32, act=gelu" in result.output
 
 
+def test_search_with_real_training_and_train_best(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'train.db'}"
+    result = runner.invoke(app, ["search", "--data", "digits", "--space", "mlp", "--epochs", "2", "--n-trials", "3",
+                                 "--seed", "0", "--train-param", "train_subset=200", "--train-param",
+                                 "measure_latency=false", "--storage", url, "--study", "t"])
+    assert result.exit_code == 0, result.output
+    assert "test_accuracy" in result.output and "3 COMPLETE" in result.output
+    out = tmp_path / "best.json"
+    best = runner.invoke(app, ["train-best", "--study", "t", "--storage", url, "--epochs", "2", "--json", str(out)])
+    assert best.exit_code == 0, best.output
+    payload = json.loads(out.read_text())
+    assert set(payload) == {"best", "baseline"} and 0 <= payload["best"]["metrics"]["test_accuracy"] <= 1
+
+
 BAD_INPUTS = [
+    (["search", "--data", "mnist"], "'data' parameter must be one of"),
+    (["search", "--data", "csv"], "--target COLUMN"),
+    (["search", "--data", "idx"], "needs --data-path"),
+    (["search", "--data", "idx", "--data-path", "/no/such/folder"], "not a folder"),
+    (["search", "--data", "digits", "--space", "table"], "Bad parameters for search space 'table'"),
+    (["search", "--data", "digits", "--epochs", "0"], "'epochs'"),
+    (["search", "--data", "digits", "--train-param", "optimizer=lbfgs"], "'optimizer'"),
+    (["search", "--data", "digits", "--space-param", "widths=[0]"], "'widths'"),
+    (["train-best", "--study", "nope"], "No study named 'nope'"),
     (["search", "--strategy", "annealing"], "Unknown strategy 'annealing'"),
     (["search", "--dataset", "mnist"], "'dataset' parameter"),
     (["search", "--n-trials", "0"], "'n_trials' parameter of Budget must be an int >= 1"),

@@ -87,6 +87,6 @@ def make_dataset(name: str, x: np.ndarray, y: np.ndarray, task: str, *, x_test: 
                               f"Got {out[1][0].shape[1:]} instead.")
     dataset = Dataset(name=name, x=out[0][0], y=out[0][1], task=task,  # type: ignore[arg-type]
                       x_test=out[1][0] if len(out) == 2 else None, y_test=out[1][1] if len(out) == 2 else None)
-    if task == "classification" and dataset.n_classes < 2:
+    if task == "classification" and len(np.unique(dataset.y)) < 2:
         raise ValidationError("Classification needs at least two classes. Got labels of one class only.")
     return dataset

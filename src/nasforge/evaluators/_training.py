@@ -139,6 +139,8 @@ class TrainingEvaluator(Evaluator):
         if x is None or y is None:
             x, y = self._tensors[0][idx], self._tensors[1][idx]
         out = predict(model, x).numpy()
+        if not np.all(np.isfinite(out)):
+            raise TrainingDiverged("the network's outputs are not finite (the weights diverged)")
         if self.classification:
             return classification_metrics(y.numpy(), out, self.dataset.n_classes)
         return regression_metrics(y.numpy(), out[:, 0])

@@ -3,6 +3,7 @@ layers, then a fully-connected head."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
 
 CHAIN_OPS = ("conv", "sepconv", "maxpool", "avgpool", "branch_sum", "branch_concat")
 POOL_OPS = ("maxpool", "avgpool")
+MAX_FLAT = 4096  # features a flatten readout may feed to the head
 
 
 @register_space("chain")
@@ -29,8 +31,9 @@ class ChainSpace(LayeredSpace):
     - ``branch_sum`` / ``branch_concat``: two parallel convolutions, 1 x 1 and k x k, merged by sum (each of the
       width) or concatenation (half the width each) -> norm -> activation.
 
-    Global decisions: activation, normalisation, padding (``same``: k // 2, ``valid``: 0), dropout before the
-    head, and the head's hidden width (0: global average pooling straight into the output layer).
+    Global decisions: activation, normalisation, padding (``same``: k // 2, ``valid``: 0), the readout (``avg``:
+    global average pooling; ``flatten``: the whole feature map, average-pooled first where it would exceed
+    4,096 features), dropout before the head, and the head's hidden width (0: straight into the output layer).
 
     Repair: a layer whose output would shrink below 1 x 1 is built with stride 1 and ``same`` padding, so every
     architecture of the space builds for any input of at least 1 x 1.
@@ -40,11 +43,12 @@ class ChainSpace(LayeredSpace):
                  widths: Sequence[int] = (16, 32, 64), kernels: Sequence[int] = (3, 5), strides: Sequence[int] = (1, 2),
                  activations: Sequence[str] = ("relu", "gelu", "silu"), norms: Sequence[str] = ("batch", "none"),
                  paddings: Sequence[str] = ("same", "valid"), dropouts: Sequence[float] = (0.0, 0.25),
-                 head_widths: Sequence[int] = (0, 64, 128)) -> None:
+                 head_widths: Sequence[int] = (0, 64, 128), readouts: Sequence[str] = ("avg", "flatten")) -> None:
         owner = type(self).__name__
         from nasforge.nn import ACTIVATIONS
 
         for name, values, allowed in (("ops", ops, CHAIN_OPS), ("activations", activations, tuple(ACTIVATIONS)),
+                                      ("readouts", readouts, ("avg", "flatten")),
                                       ("norms", norms, ("batch", "none")), ("paddings", paddings, ("same", "valid"))):
             bad = [v for v in values if v not in allowed]
             if bad or not values:
@@ -60,11 +64,11 @@ class ChainSpace(LayeredSpace):
         self._params = {"min_layers": min_layers, "max_layers": max_layers, "ops": list(ops), "widths": list(widths),
                         "kernels": list(kernels), "strides": list(strides), "activations": list(activations),
                         "norms": list(norms), "paddings": list(paddings), "dropouts": list(dropouts),
-                        "head_widths": list(head_widths)}
+                        "head_widths": list(head_widths), "readouts": list(readouts)}
         super().__init__("chain", min_layers=min_layers, max_layers=max_layers,
                          per_layer={"op": ops, "width": widths, "kernel": kernels, "stride": strides},
                          global_choices={"act": activations, "norm": norms, "padding": paddings, "dropout": dropouts,
-                                         "head": head_widths})
+                                         "head": head_widths, "readout": readouts})
 
     def get_params(self) -> dict[str, Any]:
         return dict(self._params)
@@ -81,7 +85,7 @@ class ChainSpace(LayeredSpace):
             parts.append(f"{layer['op']}({width}k{layer['kernel']} s{layer['stride']})")
         g = dict(arch.decisions)
         return (" > ".join(parts) + f" | {g['act']}, norm={g['norm']}, pad={g['padding']}, "
-                f"dropout={g['dropout']}, head={g['head']}")
+                f"readout={g['readout']}, dropout={g['dropout']}, head={g['head']}")
 
     def build(self, arch: Architecture, input_shape: tuple[int, ...], n_outputs: int) -> torch.nn.Module:
         from torch import nn
@@ -121,7 +125,13 @@ class ChainSpace(LayeredSpace):
                 layers += [body, norm2d(norm, width), activation(act)]
                 c = width
             h, w = out_h, out_w
-        head: list[nn.Module] = [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Dropout(float(g["dropout"]))]
+        if g["readout"] == "flatten":
+            side = max(1, min(h, w, int(math.sqrt(MAX_FLAT / c))))
+            head: list[nn.Module] = [nn.AdaptiveAvgPool2d(side) if (side, side) != (h, w) else nn.Identity(),
+                                     nn.Flatten(), nn.Dropout(float(g["dropout"]))]
+            c = c * side * side
+        else:
+            head = [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Dropout(float(g["dropout"]))]
         hidden = int(g["head"])
         if hidden > 0:
             head += [nn.Linear(c, hidden), activation(act), nn.Dropout(float(g["dropout"]))]
@@ -130,15 +140,16 @@ class ChainSpace(LayeredSpace):
         return nn.Sequential(*layers, *head)
 
     def baseline(self) -> Architecture:
-        """A small VGG-like net from the space's own choices: conv -> max pool -> conv, ReLU-like activation,
-        batch norm, same padding; the smallest kernel, middle widths."""
+        """A small VGG-like net from the space's own choices: conv -> max pool -> conv -> max pool (as deep as
+        the space allows, up to 4), ReLU, batch norm, same padding, the smallest kernel, middle widths and a
+        middle hidden head width."""
         choices = self.choices()
 
         def pick(name: str, wanted: Scalar) -> Scalar:
             options = choices[name]
             return wanted if wanted in options else options[0]
 
-        depth = min(max(3, self.min_layers), self.max_layers)
+        depth = min(max(4, self.min_layers), self.max_layers)
         plan = ["conv", "maxpool", "conv", "maxpool"][:depth] + ["conv"] * max(0, depth - 4)
         widths = sorted(int(v) for v in choices["l0_width"])
         kernel = min(int(v) for v in choices["l0_kernel"])
@@ -150,6 +161,7 @@ class ChainSpace(LayeredSpace):
             values[f"l{i}_kernel"] = kernel
             values[f"l{i}_stride"] = pick(f"l{i}_stride", 2 if values[f"l{i}_op"] in POOL_OPS else 1)
         values.update({"act": pick("act", "relu"), "norm": pick("norm", "batch"), "padding": pick("padding", "same"),
-                       "dropout": pick("dropout", 0.0), "head": pick("head", 0)})
+                       "dropout": pick("dropout", 0.0), "readout": pick("readout", "flatten"),
+                       "head": sorted(int(v) for v in choices["head"])[len(choices["head"]) // 2]})
         return self.make(tuple(values[n] for n in self._names))
 
