@@ -34,7 +34,7 @@ from nasforge.evaluators import NB201Evaluator
 from nasforge.exceptions import ValidationError
 from nasforge.storages import get_storage
 from nasforge.strategies import create_strategy
-from nasforge.study import Budget, create_study, load_study
+from nasforge.study import Budget, MedianPruner, create_study, load_study
 
 
 class _OneLineErrors(TyperGroup):
@@ -93,6 +93,7 @@ def search(
     max_cost: Annotated[float | None, typer.Option(help="Budget in the evaluator's cost (simulated seconds).")] = None,
     seed: Annotated[int | None, typer.Option(help="Seed of the strategy (stored, so resume continues).")] = None,
     max_failures: Annotated[int | None, typer.Option(help="Stop after this many failures in a row.")] = None,
+    prune: Annotated[bool, typer.Option(help="Median pruning of trials from their per-epoch reports.")] = False,
     storage: StorageOpt = DEFAULT_STORAGE,
     study: Annotated[str | None, typer.Option(help="Study name (default: generated).")] = None,
 ) -> None:
@@ -113,7 +114,7 @@ def search(
         chosen = create_strategy(strategy, seed=seed, **parse_params(param or []))
         store = get_storage(storage)
         result = create_study(evaluator=evaluator, strategy=chosen, objectives=objective or None, budget=budget,
-                              storage=store, name=study)
+                              storage=store, name=study, pruner=MedianPruner() if prune else None)
         run_with_progress(result, max_failures=max_failures)
         print_best(result, storage)
 

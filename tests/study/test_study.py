@@ -159,3 +159,36 @@ def test_unseeded_strategies_get_a_stored_seed(tmp_path: Path, toy_table: str) -
     assert isinstance(seed, int)
     again = create_study(evaluator=ev, storage=url, name="x", load_if_exists=True)
     assert again.strategy.seed == seed and again.budget.n_trials == 3
+
+
+def test_median_pruner_stops_trials_below_the_median() -> None:
+    from nasforge.evaluators import TrainingEvaluator
+    from nasforge.study import MedianPruner
+
+    ev = TrainingEvaluator(data="digits", space="mlp", epochs=4, train_subset=300, measure_latency=False, threads=1)
+    study = create_study(evaluator=ev, strategy="random", budget=Budget(n_trials=8),
+                         pruner=MedianPruner(n_startup_trials=2, n_warmup_steps=1))
+    study.optimize()
+    pruned = [t for t in study.trials if t.state is TrialState.PRUNED]
+    assert pruned, "with 8 random MLPs some fall below the median early"
+    for trial in pruned:
+        last = max(trial.intermediate)
+        assert 2 <= last < 4 and trial.metrics == trial.intermediate[last]
+    assert all(max(t.intermediate) == 4 for t in study.trials if t.state is TrialState.COMPLETE)
+
+
+def test_median_pruner_rule() -> None:
+    from datetime import UTC, datetime
+
+    from nasforge.study import MedianPruner, Objective
+    from nasforge.trial import FrozenTrial
+
+    arch = Architecture.of("toy", {"x": 1})
+    done = [FrozenTrial(i, i, TrialState.COMPLETE, arch, "k", {}, {2: {"loss": v}}, datetime.now(UTC))
+            for i, v in enumerate([1.0, 2.0, 3.0])]
+    pruner = MedianPruner(n_startup_trials=3, n_warmup_steps=1)
+    minimise = Objective("loss", "min")
+    assert pruner.should_prune(minimise, 2, {"loss": 2.5}, done)
+    assert not pruner.should_prune(minimise, 2, {"loss": 1.5}, done)
+    assert not pruner.should_prune(minimise, 1, {"loss": 9.0}, done)  # warm-up step
+    assert not pruner.should_prune(minimise, 2, {"loss": 9.0}, done[:2])  # too few trials

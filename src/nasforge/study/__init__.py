@@ -5,6 +5,7 @@ from __future__ import annotations
 from nasforge.study._budget import Budget
 from nasforge.study._factory import create_study, load_study
 from nasforge.study._objectives import Objective, parse_objectives, primary_score
+from nasforge.study._pruners import MedianPruner
 from nasforge.study._study import Callback, Study
 from nasforge.trial import FrozenTrial, TrialState
 
@@ -12,6 +13,7 @@ __all__ = [
     "Budget",
     "Callback",
     "FrozenTrial",
+    "MedianPruner",
     "Objective",
     "Study",
     "TrialState",

@@ -14,6 +14,7 @@ from nasforge.storages import BaseStorage, get_storage
 from nasforge.strategies import Strategy, create_strategy
 from nasforge.study._budget import Budget
 from nasforge.study._objectives import parse_objectives
+from nasforge.study._pruners import MedianPruner, create_pruner
 from nasforge.study._study import Study
 
 SPEC_VERSION = 1
@@ -26,7 +27,7 @@ def _component(obj: SearchSpace | Strategy | Evaluator) -> dict[str, Any]:
 def create_study(*, evaluator: Evaluator | None = None, space: SearchSpace | None = None,
                  strategy: Strategy | str = "evolution", objectives: str | Sequence[str] | None = None,
                  budget: Budget | None = None, storage: str | BaseStorage | None = None,
-                 name: str | None = None, load_if_exists: bool = False) -> Study:
+                 name: str | None = None, load_if_exists: bool = False, pruner: MedianPruner | None = None) -> Study:
     """Create a study (or reopen it with ``load_if_exists``).
 
     Args:
@@ -39,6 +40,7 @@ def create_study(*, evaluator: Evaluator | None = None, space: SearchSpace | Non
         storage: a storage or URL (``sqlite:///nasforge.db``); None keeps the study in memory.
         name: a unique name in the storage; default: ``study-<UTC time>``.
         load_if_exists: return the existing study of that name instead of raising.
+        pruner: stops unpromising trials from their intermediate reports (real training reports every epoch).
 
     Example:
         >>> from nasforge import create_study, Budget
@@ -77,10 +79,11 @@ def create_study(*, evaluator: Evaluator | None = None, space: SearchSpace | Non
         "evaluator": None if evaluator is None else _component(evaluator),
         "objectives": [str(o) for o in parsed],
         "budget": budget.to_dict(),
+        "pruner": None if pruner is None else {"name": pruner.name, "params": pruner.get_params()},
     }
     study_id = store.create_study(name, spec)
     return Study(study_id=study_id, name=name, storage=store, space=space, strategy=strategy,
-                 evaluator=evaluator, objectives=parsed, budget=budget)
+                 evaluator=evaluator, objectives=parsed, budget=budget, pruner=pruner)
 
 
 def load_study(*, name: str, storage: str | BaseStorage) -> Study:
@@ -96,7 +99,8 @@ def load_study(*, name: str, storage: str | BaseStorage) -> Study:
                      else create_evaluator(spec["evaluator"]["name"], **spec["evaluator"]["params"]))
         objectives = parse_objectives(spec["objectives"])
         budget = Budget.from_dict(spec.get("budget"))
+        pruner = create_pruner(spec.get("pruner"))
     except (KeyError, TypeError) as exc:
         raise StorageError(f"Study {name!r} has an unreadable spec ({exc!r}).") from exc
     return Study(study_id=study_id, name=name, storage=store, space=space, strategy=strategy,
-                 evaluator=evaluator, objectives=objectives, budget=budget)
+                 evaluator=evaluator, objectives=objectives, budget=budget, pruner=pruner)

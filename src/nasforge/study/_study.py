@@ -15,6 +15,7 @@ from nasforge.storages import BaseStorage
 from nasforge.strategies import Strategy
 from nasforge.study._budget import Budget
 from nasforge.study._objectives import Objective, primary_score
+from nasforge.study._pruners import MedianPruner
 from nasforge.trial import INTERRUPTED, FrozenTrial, TrialState
 
 Callback = Callable[["Study", FrozenTrial], None]
@@ -29,7 +30,7 @@ class Study:
 
     def __init__(self, *, study_id: int, name: str, storage: BaseStorage, space: SearchSpace,
                  strategy: Strategy, evaluator: Evaluator | None, objectives: Sequence[Objective],
-                 budget: Budget) -> None:
+                 budget: Budget, pruner: MedianPruner | None = None) -> None:
         self.study_id = study_id
         self.name = name
         self.storage = storage
@@ -38,6 +39,8 @@ class Study:
         self.evaluator = evaluator
         self.objectives = tuple(objectives)
         self.budget = budget
+        self.pruner = pruner
+        self._finished: list[FrozenTrial] = []  # for the pruner: finished trials with their learning curves
         self._stop = False
         self._retries: list[tuple[int, Architecture]] = []  # (interrupted number, arch) to evaluate first
         self._counted = 0
@@ -73,6 +76,7 @@ class Study:
                 open_retries.pop(trial.retry_of, None)
         self._retries = sorted(open_retries.items())
         self._counted = sum(1 for t in trials if t.counted)
+        self._finished = [t for t in trials if t.state in (TrialState.COMPLETE, TrialState.PRUNED)]
         cost_metric = self.evaluator.cost_metric() if self.evaluator is not None else None
         if cost_metric:
             self._cost = sum(t.metrics.get(cost_metric, 0.0) for t in trials if t.counted)
@@ -127,8 +131,10 @@ class Study:
         return self.storage.create_trial(self.study_id, arch, self.space.key(arch))
 
     def report(self, trial: FrozenTrial, step: int, values: Mapping[str, float]) -> None:
-        """Record intermediate values of a running trial."""
+        """Record intermediate values of a running trial; raises TrialPruned when the pruner stops it."""
         self.storage.report_intermediate(trial.trial_id, step, values)
+        if self.pruner is not None and self.pruner.should_prune(self.objectives[0], step, values, self._finished):
+            raise TrialPruned(f"pruned at step {step}")
 
     def tell(self, trial: FrozenTrial, metrics: Mapping[str, float] | None = None, *,
              state: TrialState = TrialState.COMPLETE, fail_reason: str | None = None) -> FrozenTrial:
@@ -142,6 +148,8 @@ class Study:
             raise ValidationError("The 'state' parameter of Study.tell must be COMPLETE, PRUNED or FAIL. "
                                   "Got RUNNING instead.")
         done = self.storage.finish_trial(trial.trial_id, state, values, fail_reason)
+        if self.pruner is not None and done.state is not TrialState.FAIL:
+            self._finished.append(self.storage.get_trial(done.trial_id))
         if done.counted:
             self._counted += 1
             cost_metric = self.evaluator.cost_metric() if self.evaluator is not None else None
