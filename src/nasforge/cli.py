@@ -129,7 +129,7 @@ def resume(
     """Continue a stopped or killed study until its budget is spent."""
     with cli_errors():
         store = get_storage(storage)
-        loaded = load_study(name=study, storage=store)
+        loaded = load_study(name=study, storage=store, take_over=True)
         if n_trials is not None:
             budget = Budget(n_trials=n_trials, timeout_s=loaded.budget.timeout_s, max_cost=loaded.budget.max_cost)
             spec = store.get_study_spec(loaded.study_id)

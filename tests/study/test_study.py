@@ -135,7 +135,9 @@ def test_resume_continues_the_same_trajectory(tmp_path: Path, nb201_path: str, s
     store = get_storage(url)
     arch = first.strategy.ask()
     store.create_trial(first.study_id, arch, first.space.key(arch))
-    resumed = load_study(name="r", storage=url)
+    reader = load_study(name="r", storage=url)  # reading never changes a running study
+    assert [t.state for t in reader.trials].count(TrialState.RUNNING) == 1
+    resumed = load_study(name="r", storage=url, take_over=True)
     resumed.optimize()
     trials = resumed.trials
     assert sum(t.counted for t in trials) == 60

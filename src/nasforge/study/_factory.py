@@ -86,9 +86,15 @@ def create_study(*, evaluator: Evaluator | None = None, space: SearchSpace | Non
                  evaluator=evaluator, objectives=parsed, budget=budget, pruner=pruner)
 
 
-def load_study(*, name: str, storage: str | BaseStorage) -> Study:
+def load_study(*, name: str, storage: str | BaseStorage, take_over: bool = False) -> Study:
     """Reopen a stored study: its components are rebuilt from the stored spec and the strategy's state
-    from the stored trials (trials left RUNNING by a dead process are marked FAIL and evaluated again)."""
+    from the stored trials.
+
+    Args:
+        take_over: continue the search of a process that died: its trials left RUNNING are marked FAIL
+            ('interrupted') and evaluated again. Without it nothing stored is changed, so a study that another
+            process is still running can be read safely.
+    """
     store = get_storage(storage)
     study_id = store.get_study_id(name)
     spec = store.get_study_spec(study_id)
@@ -103,4 +109,4 @@ def load_study(*, name: str, storage: str | BaseStorage) -> Study:
     except (KeyError, TypeError) as exc:
         raise StorageError(f"Study {name!r} has an unreadable spec ({exc!r}).") from exc
     return Study(study_id=study_id, name=name, storage=store, space=space, strategy=strategy,
-                 evaluator=evaluator, objectives=objectives, budget=budget, pruner=pruner)
+                 evaluator=evaluator, objectives=objectives, budget=budget, pruner=pruner, take_over=take_over)

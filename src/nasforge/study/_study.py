@@ -30,7 +30,7 @@ class Study:
 
     def __init__(self, *, study_id: int, name: str, storage: BaseStorage, space: SearchSpace,
                  strategy: Strategy, evaluator: Evaluator | None, objectives: Sequence[Objective],
-                 budget: Budget, pruner: MedianPruner | None = None) -> None:
+                 budget: Budget, pruner: MedianPruner | None = None, take_over: bool = False) -> None:
         self.study_id = study_id
         self.name = name
         self.storage = storage
@@ -45,27 +45,28 @@ class Study:
         self._retries: list[tuple[int, Architecture]] = []  # (interrupted number, arch) to evaluate first
         self._counted = 0
         self._cost = 0.0
-        self._restore()
+        self._restore(take_over)
 
     # -- state rebuilt from storage ----------------------------------------------------------------
     def _score(self, trial: FrozenTrial) -> float | None:
         return primary_score(self.objectives, trial)
 
-    def _restore(self) -> None:
+    def _restore(self, take_over: bool) -> None:
         """Rebuild the strategy from the stored trials.
 
         First by replay: ask the freshly bound strategy again and tell it each stored result in the
         original order; a sequential search then continues exactly as if it had never stopped. If a
         replayed proposal differs from the stored one (another strategy version, parallel workers),
-        the strategy is rebound and told every finished trial instead. Trials left RUNNING by a dead
-        process are marked FAIL ('interrupted') and their architectures evaluated again first.
+        the strategy is rebound and told every finished trial instead. With ``take_over`` (the caller
+        continues a run whose process died), trials left RUNNING are marked FAIL ('interrupted') and their
+        architectures evaluated again first; without it, the stored study is only read, never changed.
         """
         trials = self.storage.get_trials(self.study_id)
-        for trial in trials:
-            if trial.state is TrialState.RUNNING:
-                self.storage.finish_trial(trial.trial_id, TrialState.FAIL, {},
-                                          f"{INTERRUPTED}: its process stopped before it finished")
-        if any(t.state is TrialState.RUNNING for t in trials):
+        if take_over and any(t.state is TrialState.RUNNING for t in trials):
+            for trial in trials:
+                if trial.state is TrialState.RUNNING:
+                    self.storage.finish_trial(trial.trial_id, TrialState.FAIL, {},
+                                              f"{INTERRUPTED}: its process stopped before it finished")
             trials = self.storage.get_trials(self.study_id)
         open_retries: dict[int, Architecture] = {}
         for trial in trials:
