@@ -22,7 +22,8 @@ $(STAMP): pyproject.toml
 # chain space, then the winner retrained on train + validation and compared with the hand-designed baseline.
 demo: $(STAMP)
 	study="digits-$$(date +%Y%m%d-%H%M%S)"; \
-	$(BIN)/nasforge search --data digits --space chain --strategy evolution --epochs 10 --n-trials 60 --seed 0 \
+	$(BIN)/nasforge search --data digits --space chain --strategy evolution --epochs 10 --n-trials 50 --seed 0 \
+	  --timeout 150 \
 	  --train-param threads=2 --storage sqlite:///nasforge-demo.db --study "$$study" && \
 	$(BIN)/nasforge train-best --study "$$study" --storage sqlite:///nasforge-demo.db --epochs 20
 

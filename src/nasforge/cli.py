@@ -210,13 +210,15 @@ def train_best(
         if baseline is not None:
             rows["baseline"] = (baseline, evaluator.final_train(baseline, epochs))
         metric = evaluator.report_metric() or ""
-        names = [metric, *[k for k in rows["best"][1] if k != metric and k.startswith("test_")],
-                 "params", "flops", "latency_ms_b1", "train_time_s"]
-        table = Table("model", "architecture", *names, title=f"train-best: {study} (train + validation, "
-                      f"{epochs or evaluator.epochs} epochs, scored on the test set)")
+        names = [metric, *[n for n in ("test_f1", "test_r2", "params", "flops", "latency_ms_b1", "train_time_s")
+                           if n in rows["best"][1]]]
+        table = Table("model", *names, title=f"train-best {study}: train + validation, "
+                      f"{epochs or evaluator.epochs} epochs, scored on the test set")
         for label, (arch, metrics) in rows.items():
-            table.add_row(label, loaded.space.describe(arch), *[f"{metrics.get(n, float('nan')):.4g}" for n in names])
+            table.add_row(label, *[f"{metrics.get(n, float('nan')):.4g}" for n in names])
         console.print(table)
+        for label, (arch, _) in rows.items():
+            console.print(f"{label}: {loaded.space.describe(arch)}", markup=False, soft_wrap=True)
         if json_path is not None:
             json_path.write_text(json.dumps({label: {"arch": arch.to_dict(), "metrics": metrics}
                                              for label, (arch, metrics) in rows.items()}, indent=2))
