@@ -214,7 +214,7 @@ def train_best(
                            if n in rows["best"][1]]]
         table = Table("model", *names, title=f"train-best {study}: train + validation, "
                       f"{epochs or evaluator.epochs} epochs, scored on the test set")
-        for label, (arch, metrics) in rows.items():
+        for label, (_, metrics) in rows.items():
             table.add_row(label, *[f"{metrics.get(n, float('nan')):.4g}" for n in names])
         console.print(table)
         for label, (arch, _) in rows.items():
