@@ -75,3 +75,34 @@ def test_local_search_validation() -> None:
         LocalSearch(improvement="steepest")
     with pytest.raises(ValidationError, match="n_init"):
         LocalSearch(n_init=0)
+
+
+def test_genetic_generations_keep_the_elite(toy_table: str) -> None:
+    from nasforge.strategies import GeneticAlgorithm
+
+    strategy = GeneticAlgorithm(population_size=6, n_elite=2, seed=0)
+    study = _run(toy_table, strategy, 10)  # 6 random, then 4 children: one full replacement
+    first = sorted(((t.metrics["score"], t.arch) for t in study.trials[:6]), key=lambda x: -x[0])
+    generation = [arch for arch, _ in strategy._generation]
+    assert first[0][1] in generation and first[1][1] in generation
+    assert [t.arch for t in study.trials[6:10]] == generation[2:]
+
+
+def test_genetic_children_inherit_from_the_generation(toy_table: str) -> None:
+    from nasforge.strategies import GeneticAlgorithm
+
+    study = _run(toy_table, GeneticAlgorithm(population_size=5, mutation_rate=0.0, n_elite=1, seed=2), 9)
+    parents = [t.arch for t in study.trials[:5]]
+    for child in (t.arch for t in study.trials[5:9]):
+        # every decision comes from some parent but at most one (the mutation forced on a child already seen)
+        foreign = sum(not any(child[n] == p[n] for p in parents) for n in child)
+        assert foreign <= 1
+
+
+def test_genetic_validation() -> None:
+    from nasforge.strategies import GeneticAlgorithm
+
+    with pytest.raises(ValidationError, match="'n_elite' parameter of GeneticAlgorithm must be an int < population"):
+        GeneticAlgorithm(population_size=4, n_elite=4)
+    with pytest.raises(ValidationError, match="selection"):
+        GeneticAlgorithm(selection="rank")

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from nasforge.strategies._base import Scorer, Strategy
 from nasforge.strategies._evolution import RegularizedEvolution
+from nasforge.strategies._genetic import GeneticAlgorithm
 from nasforge.strategies._grid import GridSearch
 from nasforge.strategies._local_search import LocalSearch
 from nasforge.strategies._random import RandomSearch
 from nasforge.strategies._registry import create_strategy, list_strategies, register_strategy
 
 __all__ = [
+    "GeneticAlgorithm",
     "GridSearch",
     "LocalSearch",
     "RandomSearch",
