@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from nasforge.evaluators import TableEvaluator
@@ -106,3 +107,23 @@ def test_genetic_validation() -> None:
         GeneticAlgorithm(population_size=4, n_elite=4)
     with pytest.raises(ValidationError, match="selection"):
         GeneticAlgorithm(selection="rank")
+
+
+def test_reinforce_policy_moves_towards_better_decisions(toy_table: str) -> None:
+    from nasforge.strategies import Reinforce
+
+    strategy = Reinforce(seed=0)
+    _run(toy_table, strategy, 20)
+    probs = [Reinforce._softmax(logits) for logits in strategy._logits]
+    # 'c' scores best on every decision of the toy table
+    assert all(int(np.argmax(p)) == 2 for p in probs)
+
+
+def test_reinforce_needs_categorical_decisions() -> None:
+    from nasforge.spaces import create_space
+    from nasforge.strategies import Reinforce
+
+    with pytest.raises(ValidationError, match="categorical"):
+        Reinforce(seed=0).bind(create_space("joint", space="mlp"), lambda t: None)
+    with pytest.raises(ValidationError, match="'lr'"):
+        Reinforce(lr=0)

@@ -9,6 +9,7 @@ from nasforge.strategies._grid import GridSearch
 from nasforge.strategies._local_search import LocalSearch
 from nasforge.strategies._random import RandomSearch
 from nasforge.strategies._registry import create_strategy, list_strategies, register_strategy
+from nasforge.strategies._reinforce import Reinforce
 
 __all__ = [
     "GeneticAlgorithm",
@@ -16,6 +17,7 @@ __all__ = [
     "LocalSearch",
     "RandomSearch",
     "RegularizedEvolution",
+    "Reinforce",
     "Scorer",
     "Strategy",
     "create_strategy",
