@@ -168,3 +168,15 @@ def test_sigkill_then_resume_keeps_every_trial_once(tmp_path: Path, nb201_path: 
     assert len({t.arch_key for t in done}) == 400  # none evaluated twice
     assert [(t.arch_key, dict(t.metrics)) for t in done] == [(t.arch_key, dict(t.metrics)) for t in reference]
     assert all(t.interrupted for t in killed if not t.counted)
+
+
+def test_benchmark_all_strategies_writes_json(tmp_path: Path, nb201_path: str) -> None:
+    from nasforge.strategies import list_strategies
+
+    out = tmp_path / "b.json"
+    result = runner.invoke(app, ["benchmark", "--nb201-path", nb201_path, "--strategies", "all", "--seeds", "2",
+                                 "--datasets", "cifar10", "--checkpoints", "5,20", "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(out.read_text())["results"]["cifar10"]
+    assert [r["strategy"] for r in rows] == list_strategies()
+    assert all(set(r["at"]) == {"5", "20"} and r["seeds"] == 2 for r in rows)

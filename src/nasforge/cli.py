@@ -33,7 +33,7 @@ from nasforge.benchmarks import WITHIN, result_rows, run_strategy
 from nasforge.evaluators import NB201Evaluator
 from nasforge.exceptions import ValidationError
 from nasforge.storages import get_storage
-from nasforge.strategies import create_strategy
+from nasforge.strategies import create_strategy, list_strategies
 from nasforge.study import Budget, MedianPruner, create_study, load_study
 
 
@@ -228,7 +228,8 @@ def train_best(
 def benchmark(
     nb201_path: Nb201Opt = None,
     datasets: Annotated[str, typer.Option(help="Comma-separated datasets.")] = "cifar10,cifar100,ImageNet16-120",
-    strategies: Annotated[str, typer.Option(help="Comma-separated strategies.")] = "random,evolution,local_search",
+    strategies: Annotated[str, typer.Option(help="Comma-separated strategies, or 'all' (every registered one).")
+                          ] = "random,evolution,local_search",
     seeds: Annotated[int, typer.Option(help="Seeds per strategy (0 .. N-1).")] = 100,
     checkpoints: Annotated[str, typer.Option(help="Query counts to report.")] = "25,50,100,200,300",
     noisy: Annotated[bool, typer.Option(help="Noisy single-run observations (CIFAR-10 only).")] = False,
@@ -237,7 +238,7 @@ def benchmark(
     """Run strategies x seeds on NAS-Bench-201: mean +- std of the selected architecture's test accuracy at each
     checkpoint, and the median number of queries to come within 0.1 / 0.3 points of the optimum."""
     with cli_errors():
-        names = split_list(strategies, "--strategies")
+        names = list_strategies() if strategies == "all" else split_list(strategies, "--strategies")
         sets = split_list(datasets, "--datasets")
         try:
             marks = sorted({int(c) for c in split_list(checkpoints, "--checkpoints")})
