@@ -9,6 +9,7 @@ import pytest
 
 from nasforge.evaluators import TrainingEvaluator
 from nasforge.exceptions import ValidationError
+from nasforge.strategies import create_strategy
 from nasforge.study import Budget, TrialState, create_study
 
 FAST = {"epochs": 2, "train_subset": 300, "measure_latency": False, "threads": 1, "lr": 0.01}
@@ -55,7 +56,7 @@ def test_joint_hyperparameters_are_used() -> None:
 def test_divergence_fails_the_trial_and_the_search_goes_on() -> None:
     ev = TrainingEvaluator(data="diabetes", space="mlp", epochs=3, optimizer="sgd", lr=1e6, measure_latency=False,
                            train_subset=100)
-    study = create_study(evaluator=ev, strategy="random", budget=Budget(n_trials=2))
+    study = create_study(evaluator=ev, strategy=create_strategy("random", seed=0), budget=Budget(n_trials=2))
     study.optimize()
     assert [t.state for t in study.trials] == [TrialState.FAIL, TrialState.FAIL]
     assert all("TrainingDiverged" in (t.fail_reason or "") for t in study.trials)

@@ -168,7 +168,7 @@ def test_median_pruner_stops_trials_below_the_median() -> None:
     from nasforge.study import MedianPruner
 
     ev = TrainingEvaluator(data="digits", space="mlp", epochs=4, train_subset=300, measure_latency=False, threads=1)
-    study = create_study(evaluator=ev, strategy="random", budget=Budget(n_trials=8),
+    study = create_study(evaluator=ev, strategy=_seeded("random", 0), budget=Budget(n_trials=8),
                          pruner=MedianPruner(n_startup_trials=2, n_warmup_steps=1))
     study.optimize()
     pruned = [t for t in study.trials if t.state is TrialState.PRUNED]
