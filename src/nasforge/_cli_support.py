@@ -93,10 +93,9 @@ def build_evaluator(*, benchmark: str, table: str | None, arch_columns: str | No
 
 
 def progress_bar(total: int | None, description: str) -> Progress:
-    """A progress bar for a run of trials."""
+    """A progress bar on stderr for a run of trials (``total`` None: a time or cost budget, no known end)."""
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    TextColumn("{task.fields[best]}"), console=err_console, transient=False,
-                    disable=not err_console.is_terminal and total is None)
+                    TextColumn("{task.fields[best]}"), console=err_console, transient=False)
 
 
 def run_with_progress(study: Study, *, max_failures: int | None) -> None:
