@@ -31,8 +31,9 @@ def test_search_list_show_resume(tmp_path: Path, nb201_path: str) -> None:
     shown = runner.invoke(app, ["show", "--study", "one", "--storage", url, "--json", "--top", "3"])
     payload = json.loads(shown.output)
     assert shown.exit_code == 0 and len(payload["top"]) == 3
-    assert payload["spec"]["strategy"] == {"name": "local_search",
-                                           "params": {"improvement": "first", "n_init": 10, "seed": 3}}
+    assert payload["spec"]["strategy"]["name"] == "local_search"
+    assert payload["spec"]["strategy"]["params"]["seed"] == 3
+    assert payload["spec"]["strategy"]["params"]["n_init"] == 10
     more = runner.invoke(app, ["resume", "--study", "one", "--storage", url, "--n-trials", "40"])
     assert more.exit_code == 0, more.output
     assert len(get_storage(url).get_trials(1)) == 40

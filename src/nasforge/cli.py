@@ -34,7 +34,7 @@ from nasforge.evaluators import NB201Evaluator
 from nasforge.exceptions import ValidationError
 from nasforge.storages import get_storage
 from nasforge.strategies import create_strategy, list_strategies
-from nasforge.study import Budget, MedianPruner, create_study, load_study
+from nasforge.study import Budget, MedianPruner, create_study, load_study, parse_constraints
 
 
 class _OneLineErrors(TyperGroup):
@@ -69,6 +69,8 @@ def search(
     table: Annotated[str | None, typer.Option(help="A CSV of architectures and metrics to search instead.")] = None,
     arch_columns: Annotated[str | None, typer.Option(help="With --table: the architecture columns, a,b,c.")] = None,
     objective: Annotated[list[str] | None, typer.Option(help="NAME:max or NAME:min (repeat for several).")] = None,
+    constraint: Annotated[list[str] | None, typer.Option(help="METRIC<=NUMBER or METRIC>=NUMBER (repeatable), "
+                                                              "e.g. latency_ms<=5.")] = None,
     report_metric: Annotated[str | None, typer.Option(help="With --table: metric to report (e.g. test).")] = None,
     cost_metric: Annotated[str | None, typer.Option(help="With --table: metric that --max-cost sums.")] = None,
     dataset: Annotated[str, typer.Option(help="NAS-Bench-201 dataset: cifar10, cifar100, ImageNet16-120.")] = "cifar10",
@@ -99,6 +101,7 @@ def search(
 ) -> None:
     """Search a space and store every trial."""
     with cli_errors():
+        parse_constraints(constraint)  # bad input first, before any file is read
         training = None
         if data is not None:
             training = {"data": data, "data_params": data_params(data, data_path, target, task), "space": space,
@@ -114,7 +117,8 @@ def search(
         chosen = create_strategy(strategy, seed=seed, **parse_params(param or []))
         store = get_storage(storage)
         result = create_study(evaluator=evaluator, strategy=chosen, objectives=objective or None, budget=budget,
-                              storage=store, name=study, pruner=MedianPruner() if prune else None)
+                              storage=store, name=study, pruner=MedianPruner() if prune else None,
+                              constraints=constraint or None)
         run_with_progress(result, max_failures=max_failures)
         print_best(result, storage)
 
@@ -170,10 +174,16 @@ def show(
         objective = loaded.objectives[0]
         done = [t for t in loaded.completed_trials() if objective.name in t.metrics]
         done.sort(key=lambda t: -objective.signed(t.metrics[objective.name]))
+        front = loaded.pareto_front() if len(loaded.objectives) > 1 else []
         if as_json:
-            payload = {"spec": spec, "summary": loaded.summary(),
+            payload: dict[str, Any] = {"spec": spec, "summary": loaded.summary(),
                        "top": [{"number": t.number, "arch": t.arch.to_dict(), "metrics": dict(t.metrics)}
                                for t in done[:top]]}
+            if front:
+                payload["pareto_front"] = [{"number": t.number, "arch": t.arch.to_dict(),
+                                            "metrics": {o.name: t.metrics[o.name] for o in loaded.objectives}}
+                                           for t in front]
+                payload["hypervolume"] = loaded.hypervolume()
             console.print_json(json.dumps(payload))
             return
         console.print(f"study {loaded.name}: strategy {spec['strategy']}, objectives {spec['objectives']}",
@@ -182,6 +192,12 @@ def show(
         for t in done[:top]:
             table.add_row(str(t.number), loaded.space.describe(t.arch), *[f"{v:.5g}" for v in t.metrics.values()])
         console.print(table)
+        if front:
+            names = [o.name for o in loaded.objectives]
+            pareto = Table("#", "architecture", *names, title=f"Pareto front ({len(front)} trials)")
+            for t in sorted(front, key=lambda t: -loaded.objectives[0].signed(t.metrics[names[0]])):
+                pareto.add_row(str(t.number), loaded.space.describe(t.arch), *[f"{t.metrics[n]:.5g}" for n in names])
+            console.print(pareto)
         print_best(loaded, storage)
 
 

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-from nasforge.strategies._base import Scorer, Strategy
+from nasforge.strategies._base import Scorer, Strategy, VectorScorer, Violation
+from nasforge.strategies._bayesopt import Bananas, BayesianOptimization
 from nasforge.strategies._evolution import RegularizedEvolution
 from nasforge.strategies._genetic import GeneticAlgorithm
 from nasforge.strategies._grid import GridSearch
-from nasforge.strategies._local_search import LocalSearch
+from nasforge.strategies._local_search import BOLocalSearch, LocalSearch
+from nasforge.strategies._nsga2 import NSGA2
 from nasforge.strategies._random import RandomSearch
 from nasforge.strategies._registry import create_strategy, list_strategies, register_strategy
 from nasforge.strategies._reinforce import Reinforce
 
 __all__ = [
+    "NSGA2",
+    "BOLocalSearch",
+    "Bananas",
+    "BayesianOptimization",
     "GeneticAlgorithm",
     "GridSearch",
     "LocalSearch",
@@ -20,6 +26,8 @@ __all__ = [
     "Reinforce",
     "Scorer",
     "Strategy",
+    "VectorScorer",
+    "Violation",
     "create_strategy",
     "list_strategies",
     "register_strategy",

@@ -16,6 +16,10 @@ from nasforge.trial import FrozenTrial
 
 # Scores a finished trial as 'larger is better'; None for a trial without a usable objective value.
 Scorer = Callable[[FrozenTrial], float | None]
+# Every objective of a finished trial as 'larger is better' (constraints aside); None without values.
+VectorScorer = Callable[[FrozenTrial], np.ndarray | None]
+# How far a finished trial is outside the study's constraints (0 when feasible).
+Violation = Callable[[FrozenTrial], float]
 
 _UNSEEN_TRIES = 200
 
@@ -43,15 +47,27 @@ class Strategy(ABC):
         names = [p for p in inspect.signature(type(self).__init__).parameters if p != "self"]
         return {name: getattr(self, name) for name in names}
 
-    def bind(self, space: SearchSpace, scorer: Scorer) -> None:
-        """Attach the strategy to a space and a way of scoring trials; resets its state."""
+    def bind(self, space: SearchSpace, scorer: Scorer, *, values: VectorScorer | None = None,
+             violation: Violation | None = None) -> None:
+        """Attach the strategy to a space and a way of scoring trials; resets its state.
+
+        ``scorer`` gives the primary objective of a feasible trial (None otherwise); multi-objective strategies
+        also read ``values`` (every objective) and ``violation`` (constraints). By default a study has one
+        objective and no constraints.
+        """
         self.space = space
         self.score = scorer
+        self.values: VectorScorer = values or self._one_objective
+        self.violation: Violation = violation or (lambda trial: 0.0)
         self.rng: np.random.Generator = as_generator(self.seed)
         self._seen: set[str] = set()
         self._draws_failed = False
         self._bound = True
         self._setup()
+
+    def _one_objective(self, trial: FrozenTrial) -> np.ndarray | None:
+        score = self.score(trial)
+        return None if score is None else np.array([score])
 
     def _setup(self) -> None:  # noqa: B027 - optional hook
         """Initialise state after ``bind`` (subclasses)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from nasforge.study._budget import Budget
+from nasforge.study._constraints import Constraint, parse_constraints
 from nasforge.study._factory import create_study, load_study
 from nasforge.study._objectives import Objective, parse_objectives, primary_score
 from nasforge.study._pruners import MedianPruner
@@ -12,6 +13,7 @@ from nasforge.trial import FrozenTrial, TrialState
 __all__ = [
     "Budget",
     "Callback",
+    "Constraint",
     "FrozenTrial",
     "MedianPruner",
     "Objective",
@@ -19,6 +21,7 @@ __all__ = [
     "TrialState",
     "create_study",
     "load_study",
+    "parse_constraints",
     "parse_objectives",
     "primary_score",
 ]

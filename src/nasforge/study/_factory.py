@@ -13,6 +13,7 @@ from nasforge.spaces import SearchSpace, create_space
 from nasforge.storages import BaseStorage, get_storage
 from nasforge.strategies import Strategy, create_strategy
 from nasforge.study._budget import Budget
+from nasforge.study._constraints import parse_constraints
 from nasforge.study._objectives import parse_objectives
 from nasforge.study._pruners import MedianPruner, create_pruner
 from nasforge.study._study import Study
@@ -27,7 +28,8 @@ def _component(obj: SearchSpace | Strategy | Evaluator) -> dict[str, Any]:
 def create_study(*, evaluator: Evaluator | None = None, space: SearchSpace | None = None,
                  strategy: Strategy | str = "evolution", objectives: str | Sequence[str] | None = None,
                  budget: Budget | None = None, storage: str | BaseStorage | None = None,
-                 name: str | None = None, load_if_exists: bool = False, pruner: MedianPruner | None = None) -> Study:
+                 name: str | None = None, load_if_exists: bool = False, pruner: MedianPruner | None = None,
+                 constraints: str | Sequence[str] | None = None) -> Study:
     """Create a study (or reopen it with ``load_if_exists``).
 
     Args:
@@ -41,6 +43,8 @@ def create_study(*, evaluator: Evaluator | None = None, space: SearchSpace | Non
         name: a unique name in the storage; default: ``study-<UTC time>``.
         load_if_exists: return the existing study of that name instead of raising.
         pruner: stops unpromising trials from their intermediate reports (real training reports every epoch).
+        constraints: ``"latency_ms<=5"`` or a list of such specs; a trial that violates one is never the best
+            trial nor on the Pareto front, and strategies treat it as infeasible.
 
     Example:
         >>> from nasforge import create_study, Budget
@@ -71,6 +75,7 @@ def create_study(*, evaluator: Evaluator | None = None, space: SearchSpace | Non
             raise ValidationError("The 'objectives' parameter is required for a study without an evaluator.")
         objectives = evaluator.default_objective()
     parsed = parse_objectives(objectives)
+    parsed_constraints = parse_constraints(constraints)
     budget = budget or Budget()
     spec = {
         "version": SPEC_VERSION,
@@ -80,10 +85,11 @@ def create_study(*, evaluator: Evaluator | None = None, space: SearchSpace | Non
         "objectives": [str(o) for o in parsed],
         "budget": budget.to_dict(),
         "pruner": None if pruner is None else {"name": pruner.name, "params": pruner.get_params()},
+        "constraints": [str(c) for c in parsed_constraints],
     }
     study_id = store.create_study(name, spec)
     return Study(study_id=study_id, name=name, storage=store, space=space, strategy=strategy,
-                 evaluator=evaluator, objectives=parsed, budget=budget, pruner=pruner)
+                 evaluator=evaluator, objectives=parsed, budget=budget, pruner=pruner, constraints=parsed_constraints)
 
 
 def load_study(*, name: str, storage: str | BaseStorage, take_over: bool = False) -> Study:
@@ -106,7 +112,9 @@ def load_study(*, name: str, storage: str | BaseStorage, take_over: bool = False
         objectives = parse_objectives(spec["objectives"])
         budget = Budget.from_dict(spec.get("budget"))
         pruner = create_pruner(spec.get("pruner"))
+        constraints = parse_constraints(spec.get("constraints"))
     except (KeyError, TypeError) as exc:
         raise StorageError(f"Study {name!r} has an unreadable spec ({exc!r}).") from exc
     return Study(study_id=study_id, name=name, storage=store, space=space, strategy=strategy,
-                 evaluator=evaluator, objectives=objectives, budget=budget, pruner=pruner, take_over=take_over)
+                 evaluator=evaluator, objectives=objectives, budget=budget, pruner=pruner,
+                 constraints=constraints, take_over=take_over)

@@ -8,13 +8,17 @@ import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+import numpy as np
+
 from nasforge.evaluators import Evaluator
 from nasforge.exceptions import NasforgeError, SearchSpaceExhausted, TrialPruned, ValidationError
 from nasforge.spaces import Architecture, SearchSpace
 from nasforge.storages import BaseStorage
 from nasforge.strategies import Strategy
 from nasforge.study._budget import Budget
+from nasforge.study._constraints import Constraint, total_violation
 from nasforge.study._objectives import Objective, primary_score
+from nasforge.study._pareto import hypervolume, nondominated, objective_values
 from nasforge.study._pruners import MedianPruner
 from nasforge.trial import INTERRUPTED, FrozenTrial, TrialState
 
@@ -30,7 +34,8 @@ class Study:
 
     def __init__(self, *, study_id: int, name: str, storage: BaseStorage, space: SearchSpace,
                  strategy: Strategy, evaluator: Evaluator | None, objectives: Sequence[Objective],
-                 budget: Budget, pruner: MedianPruner | None = None, take_over: bool = False) -> None:
+                 budget: Budget, pruner: MedianPruner | None = None, constraints: Sequence[Constraint] = (),
+                 take_over: bool = False) -> None:
         self.study_id = study_id
         self.name = name
         self.storage = storage
@@ -40,6 +45,7 @@ class Study:
         self.objectives = tuple(objectives)
         self.budget = budget
         self.pruner = pruner
+        self.constraints = tuple(constraints)
         self._finished: list[FrozenTrial] = []  # for the pruner: finished trials with their learning curves
         self._stop = False
         self._retries: list[tuple[int, Architecture]] = []  # (interrupted number, arch) to evaluate first
@@ -49,7 +55,24 @@ class Study:
 
     # -- state rebuilt from storage ----------------------------------------------------------------
     def _score(self, trial: FrozenTrial) -> float | None:
+        """The primary objective as 'larger is better'; None for a trial that violates a constraint."""
+        if self.constraints and total_violation(self.constraints, trial) > 0:
+            return None
         return primary_score(self.objectives, trial)
+
+    def _values(self, trial: FrozenTrial) -> np.ndarray | None:
+        """Every objective as 'larger is better' (feasible or not), or None."""
+        values = objective_values(self.objectives, trial)
+        if values is None:
+            return None
+        signed: np.ndarray = values * np.array([1.0 if o.direction == "max" else -1.0 for o in self.objectives])
+        return signed
+
+    def _violation(self, trial: FrozenTrial) -> float:
+        return total_violation(self.constraints, trial)
+
+    def _bind(self) -> None:
+        self.strategy.bind(self.space, self._score, values=self._values, violation=self._violation)
 
     def _restore(self, take_over: bool) -> None:
         """Rebuild the strategy from the stored trials.
@@ -82,13 +105,13 @@ class Study:
         if cost_metric:
             self._cost = sum(t.metrics.get(cost_metric, 0.0) for t in trials if t.counted)
         if not self._replay(trials):
-            self.strategy.bind(self.space, self._score)
+            self._bind()
             for trial in trials:
                 if trial.counted:
                     self.strategy.tell(trial)
 
     def _replay(self, trials: Sequence[FrozenTrial]) -> bool:
-        self.strategy.bind(self.space, self._score)
+        self._bind()
         for trial in trials:
             if trial.retry_of is None:
                 try:
@@ -121,6 +144,36 @@ class Study:
             if score is not None and score > best_score:
                 best, best_score = trial, score
         return best
+
+    def feasible_trials(self) -> list[FrozenTrial]:
+        """COMPLETE trials that carry every objective and satisfy every constraint."""
+        return [t for t in self.completed_trials()
+                if objective_values(self.objectives, t) is not None and self._violation(t) == 0]
+
+    def pareto_front(self) -> list[FrozenTrial]:
+        """The feasible COMPLETE trials that no other feasible trial dominates on the objectives, by number."""
+        trials = self.feasible_trials()
+        if not trials:
+            return []
+        points = np.stack([objective_values(self.objectives, t) for t in trials])  # type: ignore[misc]
+        mask = nondominated(points, self.objectives)
+        return [t for t, keep in zip(trials, mask, strict=True) if keep]
+
+    def hypervolume(self, reference: Sequence[float] | None = None) -> float:
+        """Hypervolume of the Pareto front (objectives in their own units) against ``reference``.
+
+        The default reference is the worst value of each objective among the feasible trials (the nadir of
+        what the study saw), which makes the figure comparable only within one study; pass a fixed reference
+        to compare studies.
+        """
+        trials = self.feasible_trials()
+        if not trials:
+            return 0.0
+        points = np.stack([objective_values(self.objectives, t) for t in trials])  # type: ignore[misc]
+        if reference is None:
+            reference = [float(points[:, i].min() if o.direction == "max" else points[:, i].max())
+                         for i, o in enumerate(self.objectives)]
+        return hypervolume(points, self.objectives, reference)
 
     # -- ask / tell --------------------------------------------------------------------------------
     def ask(self) -> FrozenTrial:
