@@ -96,6 +96,9 @@ def search(
     seed: Annotated[int | None, typer.Option(help="Seed of the strategy (stored, so resume continues).")] = None,
     max_failures: Annotated[int | None, typer.Option(help="Stop after this many failures in a row.")] = None,
     prune: Annotated[bool, typer.Option(help="Median pruning of trials from their per-epoch reports.")] = False,
+    warm_start: Annotated[str | None, typer.Option(help="Start from the best trials of this study (same storage), "
+                                                        "e.g. a search of the same space on another dataset.")] = None,
+    warm_start_top: Annotated[int, typer.Option(help="With --warm-start: how many of its best trials.")] = 10,
     storage: StorageOpt = DEFAULT_STORAGE,
     study: Annotated[str | None, typer.Option(help="Study name (default: generated).")] = None,
 ) -> None:
@@ -116,9 +119,10 @@ def search(
             raise ValidationError("Give a budget: --n-trials, --timeout or --max-cost.")
         chosen = create_strategy(strategy, seed=seed, **parse_params(param or []))
         store = get_storage(storage)
+        source = None if warm_start is None else load_study(name=warm_start, storage=store)
         result = create_study(evaluator=evaluator, strategy=chosen, objectives=objective or None, budget=budget,
                               storage=store, name=study, pruner=MedianPruner() if prune else None,
-                              constraints=constraint or None)
+                              constraints=constraint or None, warm_start=source, warm_start_top=warm_start_top)
         run_with_progress(result, max_failures=max_failures)
         print_best(result, storage)
 

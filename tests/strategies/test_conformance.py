@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from nasforge.evaluators import TableEvaluator
 from nasforge.exceptions import ValidationError
 from nasforge.storages import InMemoryStorage
 from nasforge.strategies import create_strategy, list_strategies
-from nasforge.study import Budget, create_study
+from nasforge.study import Budget, create_study, load_study, warm_start_architectures
 
 COLUMNS = ["op_1_0", "op_2_0", "op_2_1"]
 
@@ -71,3 +73,29 @@ def test_params_round_trip_and_bad_params(name: str) -> None:
 def test_unknown_strategy_lists_the_valid_names() -> None:
     with pytest.raises(ValidationError, match="Unknown strategy .simulated_annealing.. Registered names: .*evolution"):
         create_strategy("simulated_annealing")
+
+
+def test_warm_start_comes_first_and_survives_a_reload(toy_table: str, name: str, tmp_path: Path) -> None:
+    if name == "grid":
+        pytest.skip("grid search enumerates the space in its own order")
+    source = _study(toy_table, "random", seed=3, n=12)
+    top = warm_start_architectures(source, 4)
+    assert len(top) == 4 and source.best_trial is not None and top[0] == source.best_trial.arch
+    ev = TableEvaluator(table=toy_table, arch_columns=COLUMNS, objective="score:max")
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    study = create_study(evaluator=ev, strategy=create_strategy(name, seed=1), storage=url, name="w",
+                         warm_start=source, warm_start_top=4, budget=Budget(n_trials=8))
+    study.optimize(Budget(n_trials=6))
+    assert [t.arch for t in study.trials[:4]] == top
+    reopened = load_study(name="w", storage=url, take_over=True)
+    assert list(reopened.warm_start) == top
+    reopened.optimize()
+    assert len({t.arch_key for t in reopened.trials}) == 8
+
+
+def test_warm_start_rejects_what_is_not_an_architecture(toy_table: str) -> None:
+    ev = TableEvaluator(table=toy_table, arch_columns=COLUMNS, objective="score:max")
+    with pytest.raises(ValidationError, match="'warm_start' parameter"):
+        create_study(evaluator=ev, warm_start=["a-b-c"])  # type: ignore[list-item]
+    with pytest.raises(ValidationError, match="'warm_start_top' parameter"):
+        create_study(evaluator=ev, warm_start=[], warm_start_top=0)

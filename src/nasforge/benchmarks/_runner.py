@@ -11,6 +11,7 @@ import numpy as np
 
 from nasforge.evaluators import Evaluator
 from nasforge.exceptions import ValidationError
+from nasforge.spaces import Architecture
 from nasforge.storages import InMemoryStorage
 from nasforge.strategies import create_strategy
 from nasforge.study import Budget, create_study, primary_score
@@ -54,8 +55,12 @@ class StrategyResult:
 
 def run_strategy(evaluator: Evaluator, strategy: str, params: dict[str, Any], seeds: Sequence[int],
                  max_queries: int, *, objective: str | None = None, report_metric: str | None = None,
-                 on_run: Callable[[], None] | None = None) -> StrategyResult:
-    """Run ``strategy`` once per seed for ``max_queries`` queries, in memory."""
+                 on_run: Callable[[], None] | None = None,
+                 warm_start: Callable[[int], Sequence[Architecture]] | None = None) -> StrategyResult:
+    """Run ``strategy`` once per seed for ``max_queries`` queries, in memory.
+
+    ``warm_start(seed)``, when given, returns the architectures that seed's study starts from (transfer).
+    """
     report = report_metric or evaluator.report_metric()
     if report is None:
         raise ValidationError("The benchmark needs a metric to report: the evaluator names none; give report_metric.")
@@ -66,7 +71,8 @@ def run_strategy(evaluator: Evaluator, strategy: str, params: dict[str, Any], se
     curves = np.full((len(seeds), max_queries), np.nan)
     for row, seed in enumerate(seeds):
         study = create_study(evaluator=evaluator, strategy=create_strategy(strategy, seed=seed, **params),
-                             objectives=objective, storage=InMemoryStorage(), name=f"{strategy}-{seed}")
+                             objectives=objective, storage=InMemoryStorage(), name=f"{strategy}-{seed}",
+                             warm_start=None if warm_start is None else warm_start(seed))
         study.optimize(Budget(n_trials=max_queries))
         best_score, best_value, q = -math.inf, math.nan, 0
         for trial in study.trials:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import inspect
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 import numpy as np
@@ -41,6 +41,7 @@ class Strategy(ABC):
     def __init__(self, *, seed: int | None = None) -> None:
         self.seed = seed if seed is None else check_int(type(self).__name__, "seed", seed, minimum=0)
         self._bound = False
+        self._warm: list[Architecture] = []
 
     def get_params(self) -> dict[str, Any]:
         """The constructor's keyword parameters and their current values."""
@@ -48,13 +49,18 @@ class Strategy(ABC):
         return {name: getattr(self, name) for name in names}
 
     def bind(self, space: SearchSpace, scorer: Scorer, *, values: VectorScorer | None = None,
-             violation: Violation | None = None) -> None:
+             violation: Violation | None = None, warm_start: Sequence[Architecture] = ()) -> None:
         """Attach the strategy to a space and a way of scoring trials; resets its state.
 
         ``scorer`` gives the primary objective of a feasible trial (None otherwise); multi-objective strategies
         also read ``values`` (every objective) and ``violation`` (constraints). By default a study has one
-        objective and no constraints.
+        objective and no constraints. ``warm_start`` architectures (best first, typically the best of another
+        study) replace the random draws of the strategy's initial phase: an evolution's first population, local
+        search's first starting points, a model's initial design.
         """
+        for arch in warm_start:
+            space.validate(arch)
+        self._warm = list(warm_start)
         self.space = space
         self.score = scorer
         self.values: VectorScorer = values or self._one_objective
@@ -100,6 +106,14 @@ class Strategy(ABC):
     def is_seen(self, arch: Architecture) -> bool:
         """True if this architecture (or an isomorphic one) was asked or told."""
         return self.space.key(arch) in self._seen
+
+    def _initial(self) -> Architecture:
+        """An architecture for the initial phase: the next unseen warm-start one, else a random unseen one."""
+        while self._warm:
+            arch = self._warm.pop(0)
+            if not self.is_seen(arch):
+                return arch
+        return self._unseen(lambda: self.space.sample(self.rng))
 
     def _unseen(self, draw: Callable[[], Architecture]) -> Architecture:
         """Call ``draw`` until it gives an unseen architecture; the last draw if none is found.

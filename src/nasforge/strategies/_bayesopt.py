@@ -71,7 +71,7 @@ class BayesianOptimization(Strategy):
     def _ask(self) -> Architecture:
         if self._n_random < self.n_init or len(self._model) < 2:
             self._n_random += 1
-            arch = self._unseen(lambda: self.space.sample(self.rng))
+            arch = self._initial()
         else:
             arch = self._propose()
         self._pending[self.space.key(arch)] = arch

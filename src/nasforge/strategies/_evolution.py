@@ -43,7 +43,7 @@ class RegularizedEvolution(Strategy):
     def _ask(self) -> Architecture:
         if self._n_random < self.population_size or not self._population:
             self._n_random += 1
-            return self._unseen(lambda: self.space.sample(self.rng))
+            return self._initial()
         k = min(self.sample_size, len(self._population))
         picks = self.rng.choice(len(self._population), size=k, replace=False)
         parent = max((self._population[int(i)] for i in picks), key=lambda member: member[1])[0]

@@ -73,7 +73,7 @@ class GeneticAlgorithm(Strategy):
     def _ask(self) -> Architecture:
         if self._n_random < self.population_size or not self._generation:
             self._n_random += 1
-            return self._unseen(lambda: self.space.sample(self.rng))
+            return self._initial()
         return self._unseen(self._breed)
 
     def _tell(self, trial: FrozenTrial, score: float | None) -> None:

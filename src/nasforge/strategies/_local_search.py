@@ -67,7 +67,7 @@ class LocalSearch(Strategy):
             self._pending.add(self.space.key(arch))
             return arch
         # restarting, or every neighbour is out and some results are still to come (parallel workers)
-        arch = self._unseen(lambda: self.space.sample(self.rng))
+        arch = self._initial()
         self._start_keys.add(self.space.key(arch))
         return arch
 

@@ -85,7 +85,7 @@ class NSGA2(Strategy):
     def _ask(self) -> Architecture:
         if not self._formed:
             self._n_random += 1
-            return self._unseen(lambda: self.space.sample(self.rng))
+            return self._initial()
         return self._unseen(self._breed)
 
     def _tell(self, trial: FrozenTrial, score: float | None) -> None:

@@ -25,4 +25,4 @@ class RandomSearch(Strategy):
     def _ask(self) -> Architecture:
         if not self.deduplicate:
             return self.space.sample(self.rng)
-        return self._unseen(lambda: self.space.sample(self.rng))
+        return self._initial()

@@ -58,6 +58,8 @@ class Reinforce(Strategy):
         return self.space.sample(self.rng)
 
     def _ask(self) -> Architecture:
+        if self._warm:  # warm-start architectures first; the policy learns from their results
+            return self._initial()
         return self._unseen(self._draw)
 
     def _tell(self, trial: FrozenTrial, score: float | None) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from nasforge.study._budget import Budget
 from nasforge.study._constraints import Constraint, parse_constraints
-from nasforge.study._factory import create_study, load_study
+from nasforge.study._factory import create_study, load_study, warm_start_architectures
 from nasforge.study._objectives import Objective, parse_objectives, primary_score
 from nasforge.study._pruners import MedianPruner
 from nasforge.study._study import Callback, Study
@@ -24,4 +24,5 @@ __all__ = [
     "parse_constraints",
     "parse_objectives",
     "primary_score",
+    "warm_start_architectures",
 ]

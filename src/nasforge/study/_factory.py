@@ -7,9 +7,10 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from nasforge._validation import check_int
 from nasforge.evaluators import Evaluator, create_evaluator
 from nasforge.exceptions import StorageError, ValidationError
-from nasforge.spaces import SearchSpace, create_space
+from nasforge.spaces import Architecture, SearchSpace, create_space
 from nasforge.storages import BaseStorage, get_storage
 from nasforge.strategies import Strategy, create_strategy
 from nasforge.study._budget import Budget
@@ -17,6 +18,7 @@ from nasforge.study._constraints import parse_constraints
 from nasforge.study._objectives import parse_objectives
 from nasforge.study._pruners import MedianPruner, create_pruner
 from nasforge.study._study import Study
+from nasforge.trial import FrozenTrial
 
 SPEC_VERSION = 1
 
@@ -29,7 +31,9 @@ def create_study(*, evaluator: Evaluator | None = None, space: SearchSpace | Non
                  strategy: Strategy | str = "evolution", objectives: str | Sequence[str] | None = None,
                  budget: Budget | None = None, storage: str | BaseStorage | None = None,
                  name: str | None = None, load_if_exists: bool = False, pruner: MedianPruner | None = None,
-                 constraints: str | Sequence[str] | None = None) -> Study:
+                 constraints: str | Sequence[str] | None = None,
+                 warm_start: Study | Sequence[FrozenTrial | Architecture] | None = None,
+                 warm_start_top: int = 10) -> Study:
     """Create a study (or reopen it with ``load_if_exists``).
 
     Args:
@@ -76,6 +80,9 @@ def create_study(*, evaluator: Evaluator | None = None, space: SearchSpace | Non
         objectives = evaluator.default_objective()
     parsed = parse_objectives(objectives)
     parsed_constraints = parse_constraints(constraints)
+    warm = warm_start_architectures(warm_start, warm_start_top)
+    for arch in warm:
+        space.validate(arch)
     budget = budget or Budget()
     spec = {
         "version": SPEC_VERSION,
@@ -86,10 +93,41 @@ def create_study(*, evaluator: Evaluator | None = None, space: SearchSpace | Non
         "budget": budget.to_dict(),
         "pruner": None if pruner is None else {"name": pruner.name, "params": pruner.get_params()},
         "constraints": [str(c) for c in parsed_constraints],
+        "warm_start": [a.to_dict() for a in warm],
     }
     study_id = store.create_study(name, spec)
     return Study(study_id=study_id, name=name, storage=store, space=space, strategy=strategy,
-                 evaluator=evaluator, objectives=parsed, budget=budget, pruner=pruner, constraints=parsed_constraints)
+                 evaluator=evaluator, objectives=parsed, budget=budget, pruner=pruner, constraints=parsed_constraints,
+                 warm_start=warm)
+
+
+def warm_start_architectures(source: Study | Sequence[FrozenTrial | Architecture] | None,
+                             top: int = 10) -> list[Architecture]:
+    """The architectures to start from: a study's ``top`` best COMPLETE trials (best first, distinct), or the
+    given trials' / architectures' own order."""
+    if source is None:
+        return []
+    top = check_int("create_study", "warm_start_top", top, minimum=1)
+    if isinstance(source, Study):
+        scored = [(score, t) for t in source.completed_trials() if (score := source._score(t)) is not None]
+        scored.sort(key=lambda item: (-item[0], item[1].number))
+        items: list[FrozenTrial | Architecture] = [t for _, t in scored]
+    else:
+        items = list(source)
+    out: list[Architecture] = []
+    keys: set[str] = set()
+    for item in items:
+        arch = item.arch if isinstance(item, FrozenTrial) else item
+        if not isinstance(arch, Architecture):
+            raise ValidationError(f"The 'warm_start' parameter must be a Study or a list of trials or "
+                                  f"architectures. Got an item {arch!r} instead.")
+        key = arch.to_json() if not isinstance(item, FrozenTrial) else item.arch_key
+        if key not in keys:
+            keys.add(key)
+            out.append(arch)
+        if len(out) >= top:
+            break
+    return out
 
 
 def load_study(*, name: str, storage: str | BaseStorage, take_over: bool = False) -> Study:
@@ -113,8 +151,9 @@ def load_study(*, name: str, storage: str | BaseStorage, take_over: bool = False
         budget = Budget.from_dict(spec.get("budget"))
         pruner = create_pruner(spec.get("pruner"))
         constraints = parse_constraints(spec.get("constraints"))
+        warm = [Architecture.from_dict(a) for a in spec.get("warm_start") or []]
     except (KeyError, TypeError) as exc:
         raise StorageError(f"Study {name!r} has an unreadable spec ({exc!r}).") from exc
     return Study(study_id=study_id, name=name, storage=store, space=space, strategy=strategy,
                  evaluator=evaluator, objectives=objectives, budget=budget, pruner=pruner,
-                 constraints=constraints, take_over=take_over)
+                 constraints=constraints, warm_start=warm, take_over=take_over)

@@ -35,7 +35,7 @@ class Study:
     def __init__(self, *, study_id: int, name: str, storage: BaseStorage, space: SearchSpace,
                  strategy: Strategy, evaluator: Evaluator | None, objectives: Sequence[Objective],
                  budget: Budget, pruner: MedianPruner | None = None, constraints: Sequence[Constraint] = (),
-                 take_over: bool = False) -> None:
+                 warm_start: Sequence[Architecture] = (), take_over: bool = False) -> None:
         self.study_id = study_id
         self.name = name
         self.storage = storage
@@ -46,6 +46,7 @@ class Study:
         self.budget = budget
         self.pruner = pruner
         self.constraints = tuple(constraints)
+        self.warm_start = tuple(warm_start)
         self._finished: list[FrozenTrial] = []  # for the pruner: finished trials with their learning curves
         self._stop = False
         self._retries: list[tuple[int, Architecture]] = []  # (interrupted number, arch) to evaluate first
@@ -72,7 +73,8 @@ class Study:
         return total_violation(self.constraints, trial)
 
     def _bind(self) -> None:
-        self.strategy.bind(self.space, self._score, values=self._values, violation=self._violation)
+        self.strategy.bind(self.space, self._score, values=self._values, violation=self._violation,
+                           warm_start=self.warm_start)
 
     def _restore(self, take_over: bool) -> None:
         """Rebuild the strategy from the stored trials.
