@@ -9,6 +9,7 @@ from nasforge.strategies._genetic import GeneticAlgorithm
 from nasforge.strategies._grid import GridSearch
 from nasforge.strategies._local_search import BOLocalSearch, LocalSearch
 from nasforge.strategies._nsga2 import NSGA2
+from nasforge.strategies._qlearning import QLearning
 from nasforge.strategies._random import RandomSearch
 from nasforge.strategies._registry import create_strategy, list_strategies, register_strategy
 from nasforge.strategies._reinforce import Reinforce
@@ -21,6 +22,7 @@ __all__ = [
     "GeneticAlgorithm",
     "GridSearch",
     "LocalSearch",
+    "QLearning",
     "RandomSearch",
     "RegularizedEvolution",
     "Reinforce",
