@@ -99,7 +99,7 @@ class QLearning(Strategy):
     def _ask(self) -> Architecture:
         self._asked += 1
         state = self._state
-        if state is not None and self._steps < self.episode_length:
+        if state is not None and self._steps < self.episode_length and not self._warm:
             options = [o for o in self.space.neighbors(state) if not self.is_seen(o)]
             if options:
                 if self.rng.random() < self._epsilon():
