@@ -37,6 +37,7 @@ class FrozenTrial:
         metrics: everything the evaluator returned (objectives and costs).
         intermediate: step -> values reported while the trial ran (learning curves).
         retry_of: for a re-evaluation after an interruption, the number of the interrupted trial.
+        budget: the fidelity (epochs) a multi-fidelity strategy asked for; None: the evaluator's full budget.
     """
 
     trial_id: int
@@ -50,6 +51,7 @@ class FrozenTrial:
     finished_at: datetime | None = None
     fail_reason: str | None = None
     retry_of: int | None = None
+    budget: float | None = None
 
     @property
     def duration_s(self) -> float | None:

@@ -34,7 +34,11 @@ def test_proposals_are_valid_and_never_repeated(toy_table: str, name: str) -> No
     assert len(trials) == 20
     for trial in trials:
         study.space.validate(trial.arch)
-    assert len({t.arch_key for t in trials}) == 20
+    # multi-fidelity strategies evaluate an architecture again, but only at a larger budget
+    assert len({(t.arch_key, t.budget) for t in trials}) == 20
+    for key in {t.arch_key for t in trials}:
+        budgets = [t.budget for t in trials if t.arch_key == key]
+        assert budgets == sorted(budgets, key=lambda b: float("inf") if b is None else b)
 
 
 def test_whole_space_is_covered_without_repeats(toy_table: str, name: str) -> None:
@@ -90,7 +94,7 @@ def test_warm_start_comes_first_and_survives_a_reload(toy_table: str, name: str,
     reopened = load_study(name="w", storage=url, take_over=True)
     assert list(reopened.warm_start) == top
     reopened.optimize()
-    assert len({t.arch_key for t in reopened.trials}) == 8
+    assert len({(t.arch_key, t.budget) for t in reopened.trials}) == 8
 
 
 def test_warm_start_rejects_what_is_not_an_architecture(toy_table: str) -> None:

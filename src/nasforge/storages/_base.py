@@ -61,7 +61,7 @@ class BaseStorage(ABC):
 
     @abstractmethod
     def create_trial(self, study_id: int, arch: Architecture, arch_key: str,
-                     retry_of: int | None = None) -> FrozenTrial:
+                     retry_of: int | None = None, budget: float | None = None) -> FrozenTrial:
         """Create a RUNNING trial with the next number."""
 
     @abstractmethod

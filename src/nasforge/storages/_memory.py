@@ -76,13 +76,14 @@ class InMemoryStorage(BaseStorage):
             del self._studies[study_id], self._names[name]
 
     def create_trial(self, study_id: int, arch: Architecture, arch_key: str,
-                     retry_of: int | None = None) -> FrozenTrial:
+                     retry_of: int | None = None, budget: float | None = None) -> FrozenTrial:
         with self._lock:
             self._study(study_id)
             trials = self._trials[study_id]
             self._last_trial_id += 1
             trial = FrozenTrial(trial_id=self._last_trial_id, number=len(trials), state=TrialState.RUNNING,
-                                arch=arch, arch_key=arch_key, started_at=datetime.now(UTC), retry_of=retry_of)
+                                arch=arch, arch_key=arch_key, started_at=datetime.now(UTC), retry_of=retry_of,
+                                budget=budget)
             trials.append(trial)
             self._trial_index[trial.trial_id] = (study_id, trial.number)
             return trial

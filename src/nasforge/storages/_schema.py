@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import (
     Column,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -15,7 +16,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: trials.budget (the fidelity a trial was evaluated at)
 
 metadata = MetaData()
 
@@ -50,6 +51,7 @@ trials_table = Table(
     Column("finished_at", DateTime(timezone=True), nullable=True),
     Column("fail_reason", Text, nullable=True),
     Column("retry_of", Integer, nullable=True),
+    Column("budget", Float, nullable=True),  # fidelity (epochs) asked by a multi-fidelity strategy
     UniqueConstraint("study_id", "number", name="uq_trial_number"),
     Index("ix_trials_study_state", "study_id", "state"),
 )

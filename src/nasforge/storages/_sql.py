@@ -79,6 +79,10 @@ class SQLStorage(BaseStorage):
             elif int(row[0]) > SCHEMA_VERSION:
                 raise StorageError(f"Storage {url!r} has schema version {row[0]}, newer than this nasforge "
                                    f"({SCHEMA_VERSION}); upgrade nasforge.")
+            elif int(row[0]) < 2:  # version 1 -> 2: add the trials' budget column; every stored trial is kept
+                conn.execute(sa.text("ALTER TABLE nasforge_trials ADD COLUMN budget FLOAT"))
+                conn.execute(meta_table.update().where(meta_table.c.key == "schema_version")
+                             .values(value=str(SCHEMA_VERSION)))
 
     @staticmethod
     def _install_sqlite_hooks(engine: Engine, busy_timeout_s: float) -> None:
@@ -167,7 +171,7 @@ class SQLStorage(BaseStorage):
 
     # -- trials ------------------------------------------------------------------------------------
     def create_trial(self, study_id: int, arch: Architecture, arch_key: str,
-                     retry_of: int | None = None) -> FrozenTrial:
+                     retry_of: int | None = None, budget: float | None = None) -> FrozenTrial:
         started = datetime.now(UTC)
         with self._transaction() as conn:
             if not self._sqlite:  # serialise number assignment per study (SQLite's BEGIN IMMEDIATE does it)
@@ -181,12 +185,12 @@ class SQLStorage(BaseStorage):
                 result = conn.execute(trials_table.insert().values(
                     study_id=study_id, number=number, state=TrialState.RUNNING.value, arch=arch.to_json(),
                     arch_key=arch_key, metrics="{}", intermediate="{}", started_at=started,
-                    retry_of=retry_of))
+                    retry_of=retry_of, budget=budget))
             except IntegrityError as exc:
                 raise StudyNotFoundError(f"No study with id {study_id}.") from exc
             trial_id = int(result.inserted_primary_key[0])  # type: ignore[index]
         return FrozenTrial(trial_id=trial_id, number=int(number), state=TrialState.RUNNING, arch=arch,
-                           arch_key=arch_key, started_at=started, retry_of=retry_of)
+                           arch_key=arch_key, started_at=started, retry_of=retry_of, budget=budget)
 
     def report_intermediate(self, trial_id: int, step: int, values: Mapping[str, float]) -> None:
         with self._transaction() as conn:
@@ -228,7 +232,7 @@ class SQLStorage(BaseStorage):
             arch=Architecture.from_json(row.arch), arch_key=row.arch_key, metrics=_metrics(row.metrics),
             intermediate={int(k): _metrics(json.dumps(v)) for k, v in json.loads(row.intermediate).items()},
             started_at=_utc(row.started_at), finished_at=_utc(row.finished_at), fail_reason=row.fail_reason,
-            retry_of=row.retry_of)
+            retry_of=row.retry_of, budget=row.budget)
 
     def get_trial(self, trial_id: int) -> FrozenTrial:
         with self._transaction() as conn:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from nasforge.strategies._asha import ASHA
 from nasforge.strategies._base import Scorer, Strategy, VectorScorer, Violation
 from nasforge.strategies._bayesopt import Bananas, BayesianOptimization
+from nasforge.strategies._bohb import BOHB
 from nasforge.strategies._evolution import RegularizedEvolution
 from nasforge.strategies._genetic import GeneticAlgorithm
 from nasforge.strategies._grid import GridSearch
+from nasforge.strategies._hyperband import Hyperband, SuccessiveHalving
 from nasforge.strategies._local_search import BOLocalSearch, LocalSearch
 from nasforge.strategies._nsga2 import NSGA2
 from nasforge.strategies._qlearning import QLearning
@@ -15,12 +18,15 @@ from nasforge.strategies._registry import create_strategy, list_strategies, regi
 from nasforge.strategies._reinforce import Reinforce
 
 __all__ = [
+    "ASHA",
+    "BOHB",
     "NSGA2",
     "BOLocalSearch",
     "Bananas",
     "BayesianOptimization",
     "GeneticAlgorithm",
     "GridSearch",
+    "Hyperband",
     "LocalSearch",
     "QLearning",
     "RandomSearch",
@@ -28,6 +34,7 @@ __all__ = [
     "Reinforce",
     "Scorer",
     "Strategy",
+    "SuccessiveHalving",
     "VectorScorer",
     "Violation",
     "create_strategy",

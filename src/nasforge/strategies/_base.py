@@ -83,11 +83,21 @@ class Strategy(ABC):
             raise RuntimeError(f"{type(self).__name__} must be bound to a space (bind) before use.")
 
     def ask(self) -> Architecture:
-        """The next architecture to evaluate."""
+        """The next architecture to evaluate (at the evaluator's full budget; see ``propose``)."""
+        return self.propose()[0]
+
+    def propose(self) -> tuple[Architecture, float | None]:
+        """The next architecture and the budget (fidelity, e.g. epochs) to evaluate it with; None means the
+        evaluator's full budget. Only multi-fidelity strategies give a budget, and only they propose an
+        architecture again (at a larger budget)."""
         self._check_bound()
-        arch = self._ask()
+        arch, budget = self._propose()
         self._seen.add(self.space.key(arch))
-        return arch
+        return arch, budget
+
+    def _propose(self) -> tuple[Architecture, float | None]:
+        """Propose with a budget (multi-fidelity subclasses); by default ``_ask`` at the full budget."""
+        return self._ask(), None
 
     def tell(self, trial: FrozenTrial) -> None:
         """Learn from a finished trial."""

@@ -73,7 +73,7 @@ class BayesianOptimization(Strategy):
             self._n_random += 1
             arch = self._initial()
         else:
-            arch = self._propose()
+            arch = self._acquire()
         self._pending[self.space.key(arch)] = arch
         return arch
 
@@ -110,7 +110,7 @@ class BayesianOptimization(Strategy):
             add(self.space.sample(self.rng))
         return out
 
-    def _propose(self) -> Architecture:
+    def _acquire(self) -> Architecture:
         candidates = self._candidates()
         if not candidates:
             return self._unseen(lambda: self.space.sample(self.rng))

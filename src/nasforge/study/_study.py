@@ -49,7 +49,7 @@ class Study:
         self.warm_start = tuple(warm_start)
         self._finished: list[FrozenTrial] = []  # for the pruner: finished trials with their learning curves
         self._stop = False
-        self._retries: list[tuple[int, Architecture]] = []  # (interrupted number, arch) to evaluate first
+        self._retries: list[tuple[int, FrozenTrial]] = []  # (interrupted number, its trial) to evaluate first
         self._counted = 0
         self._cost = 0.0
         self._restore(take_over)
@@ -93,11 +93,11 @@ class Study:
                     self.storage.finish_trial(trial.trial_id, TrialState.FAIL, {},
                                               f"{INTERRUPTED}: its process stopped before it finished")
             trials = self.storage.get_trials(self.study_id)
-        open_retries: dict[int, Architecture] = {}
+        open_retries: dict[int, FrozenTrial] = {}
         for trial in trials:
             origin = trial.number if trial.retry_of is None else trial.retry_of
             if trial.interrupted:
-                open_retries[origin] = trial.arch
+                open_retries[origin] = trial
             elif trial.retry_of is not None:
                 open_retries.pop(trial.retry_of, None)
         self._retries = sorted(open_retries.items())
@@ -117,10 +117,10 @@ class Study:
         for trial in trials:
             if trial.retry_of is None:
                 try:
-                    proposed = self.strategy.ask()
+                    proposed, budget = self.strategy.propose()
                 except SearchSpaceExhausted:
                     return False
-                if self.space.key(proposed) != trial.arch_key:
+                if self.space.key(proposed) != trial.arch_key or budget != trial.budget:
                     return False
             if trial.counted:
                 self.strategy.tell(trial)
@@ -138,10 +138,18 @@ class Study:
 
     @property
     def best_trial(self) -> FrozenTrial | None:
-        """The COMPLETE trial with the best primary objective (the earliest on ties), or None."""
+        """The COMPLETE trial with the best primary objective (the earliest on ties), or None.
+
+        In a multi-fidelity study only the trials at the largest budget evaluated compete (a trial without a
+        budget had the evaluator's full budget), as in Hyperband: a short training is no final result.
+        """
         best: FrozenTrial | None = None
         best_score = -math.inf
-        for trial in self.completed_trials():
+        done = self.completed_trials()
+        if any(t.budget is not None for t in done):
+            top = math.inf if any(t.budget is None for t in done) else max(t.budget or 0.0 for t in done)
+            done = [t for t in done if (math.inf if t.budget is None else t.budget) == top]
+        for trial in done:
             score = self._score(trial)
             if score is not None and score > best_score:
                 best, best_score = trial, score
@@ -181,10 +189,11 @@ class Study:
     def ask(self) -> FrozenTrial:
         """Create a RUNNING trial for the strategy's next proposal (interrupted ones first)."""
         if self._retries:
-            origin, arch = self._retries.pop(0)
-            return self.storage.create_trial(self.study_id, arch, self.space.key(arch), retry_of=origin)
-        arch = self.strategy.ask()
-        return self.storage.create_trial(self.study_id, arch, self.space.key(arch))
+            origin, interrupted = self._retries.pop(0)
+            return self.storage.create_trial(self.study_id, interrupted.arch, interrupted.arch_key, retry_of=origin,
+                                             budget=interrupted.budget)
+        arch, budget = self.strategy.propose()
+        return self.storage.create_trial(self.study_id, arch, self.space.key(arch), budget=budget)
 
     def report(self, trial: FrozenTrial, step: int, values: Mapping[str, float]) -> None:
         """Record intermediate values of a running trial; raises TrialPruned when the pruner stops it."""
@@ -242,7 +251,7 @@ class Study:
             raise ValidationError("This study has no evaluator; use ask() and tell() instead of optimize().")
         try:
             metrics = self.evaluator.evaluate(
-                trial.arch, report=lambda step, values: self.report(trial, step, values))
+                trial.arch, budget=trial.budget, report=lambda step, values: self.report(trial, step, values))
         except TrialPruned:
             last = self.storage.get_trial(trial.trial_id).intermediate
             return self.tell(trial, dict(last[max(last)]) if last else {}, state=TrialState.PRUNED)
