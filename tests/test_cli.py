@@ -61,6 +61,18 @@ def test_search_with_real_training_and_train_best(tmp_path: Path) -> None:
     assert set(payload) == {"best", "baseline"} and 0 <= payload["best"]["metrics"]["test_accuracy"] <= 1
 
 
+def test_multi_fidelity_search_takes_epochs_as_its_largest_budget(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'mf.db'}"
+    result = runner.invoke(app, ["search", "--data", "digits", "--space", "mlp", "--epochs", "3", "--n-trials", "5",
+                                 "--strategy", "asha", "--seed", "0", "--train-param", "train_subset=200",
+                                 "--train-param", "measure_latency=false", "--storage", url, "--study", "mf"])
+    assert result.exit_code == 0, result.output
+    from nasforge import load_study
+    study = load_study(name="mf", storage=url)
+    assert study.strategy.get_params()["max_budget"] == 3.0
+    assert [t.budget for t in study.trials] == [1.0, 1.0, 1.0, 3.0, 1.0]
+
+
 BAD_INPUTS = [
     (["search", "--data", "mnist"], "'data' parameter must be one of"),
     (["search", "--data", "csv"], "--target COLUMN"),
@@ -179,5 +191,8 @@ def test_benchmark_all_strategies_writes_json(tmp_path: Path, nb201_path: str) -
                                  "--datasets", "cifar10", "--checkpoints", "5,20", "--json", str(out)])
     assert result.exit_code == 0, result.output
     rows = json.loads(out.read_text())["results"]["cifar10"]
-    assert [r["strategy"] for r in rows] == list_strategies()
+    from nasforge.strategies import get_strategy_class
+    assert [r["strategy"] for r in rows] == [n for n in list_strategies() if not get_strategy_class(n).multi_fidelity]
+    assert {"bo", "bananas", "bo_local_search", "qlearning", "nsga2", "genetic", "reinforce"} <= {
+        r["strategy"] for r in rows}
     assert all(set(r["at"]) == {"5", "20"} and r["seeds"] == 2 for r in rows)

@@ -33,7 +33,7 @@ from nasforge.benchmarks import WITHIN, result_rows, run_strategy
 from nasforge.evaluators import NB201Evaluator
 from nasforge.exceptions import ValidationError
 from nasforge.storages import get_storage
-from nasforge.strategies import create_strategy, list_strategies
+from nasforge.strategies import create_strategy, get_strategy_class, list_strategies
 from nasforge.study import Budget, MedianPruner, create_study, load_study, parse_constraints
 
 
@@ -117,7 +117,11 @@ def search(
         budget = Budget(n_trials=n_trials, timeout_s=timeout, max_cost=max_cost)
         if budget.is_unlimited():
             raise ValidationError("Give a budget: --n-trials, --timeout or --max-cost.")
-        chosen = create_strategy(strategy, seed=seed, **parse_params(param or []))
+        strategy_params = parse_params(param or [])
+        if training is not None and "max_budget" not in strategy_params and strategy in list_strategies() \
+                and get_strategy_class(strategy).multi_fidelity:
+            strategy_params["max_budget"] = float(epochs)  # multi-fidelity: --epochs is the largest budget
+        chosen = create_strategy(strategy, seed=seed, **strategy_params)
         store = get_storage(storage)
         source = None if warm_start is None else load_study(name=warm_start, storage=store)
         result = create_study(evaluator=evaluator, strategy=chosen, objectives=objective or None, budget=budget,
@@ -258,7 +262,8 @@ def benchmark(
     """Run strategies x seeds on NAS-Bench-201: mean +- std of the selected architecture's test accuracy at each
     checkpoint, and the median number of queries to come within 0.1 / 0.3 points of the optimum."""
     with cli_errors():
-        names = list_strategies() if strategies == "all" else split_list(strategies, "--strategies")
+        names = ([n for n in list_strategies() if not get_strategy_class(n).multi_fidelity]  # tables: one fidelity
+                 if strategies == "all" else split_list(strategies, "--strategies"))
         sets = split_list(datasets, "--datasets")
         try:
             marks = sorted({int(c) for c in split_list(checkpoints, "--checkpoints")})

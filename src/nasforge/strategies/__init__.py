@@ -14,7 +14,7 @@ from nasforge.strategies._local_search import BOLocalSearch, LocalSearch
 from nasforge.strategies._nsga2 import NSGA2
 from nasforge.strategies._qlearning import QLearning
 from nasforge.strategies._random import RandomSearch
-from nasforge.strategies._registry import create_strategy, list_strategies, register_strategy
+from nasforge.strategies._registry import create_strategy, get_strategy_class, list_strategies, register_strategy
 from nasforge.strategies._reinforce import Reinforce
 
 __all__ = [
@@ -38,6 +38,7 @@ __all__ = [
     "VectorScorer",
     "Violation",
     "create_strategy",
+    "get_strategy_class",
     "list_strategies",
     "register_strategy",
 ]

@@ -25,6 +25,8 @@ class ASHA(Strategy):
         seed: seed of the strategy's generator.
     """
 
+    multi_fidelity = True
+
     def __init__(self, *, min_budget: float = 1.0, max_budget: float = 27.0, eta: float = 3.0,
                  seed: int | None = None) -> None:
         super().__init__(seed=seed)

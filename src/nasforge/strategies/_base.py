@@ -37,6 +37,8 @@ class Strategy(ABC):
     """
 
     registry_name: ClassVar[str]
+    # True for strategies that choose a budget per proposal (they need an evaluator with a fidelity)
+    multi_fidelity: ClassVar[bool] = False
 
     def __init__(self, *, seed: int | None = None) -> None:
         self.seed = seed if seed is None else check_int(type(self).__name__, "seed", seed, minimum=0)

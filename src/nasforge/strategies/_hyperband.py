@@ -54,6 +54,8 @@ class Hyperband(Strategy):
         seed: seed of the strategy's generator.
     """
 
+    multi_fidelity = True
+
     def __init__(self, *, min_budget: float = 1.0, max_budget: float = 27.0, eta: float = 3.0,
                  seed: int | None = None) -> None:
         super().__init__(seed=seed)

@@ -24,3 +24,8 @@ def create_strategy(name: str, **params: Any) -> Strategy:
 def list_strategies() -> list[str]:
     """Names of the registered strategies."""
     return STRATEGIES.names()
+
+
+def get_strategy_class(name: str) -> type[Strategy]:
+    """The class registered as ``name`` (ValidationError listing the valid names if there is none)."""
+    return STRATEGIES.get(name)
