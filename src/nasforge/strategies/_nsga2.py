@@ -26,13 +26,14 @@ class NSGA2(Strategy):
     as a plain elitist GA.
 
     Args:
-        population_size: parents kept (N).
+        population_size: parents kept (N). The default 10 suits budgets of a few hundred queries (measured on
+            NAS-Bench-201 against 20 and 30, docs/benchmarks.md), as P=10 does for regularized evolution.
         crossover_rate: probability that a child mixes two parents (else it copies the first).
         mutation_rate: probability that a child is also mutated (a child equal to a seen architecture always is).
         seed: seed of the strategy's generator.
     """
 
-    def __init__(self, *, population_size: int = 20, crossover_rate: float = 0.9, mutation_rate: float = 1.0,
+    def __init__(self, *, population_size: int = 10, crossover_rate: float = 0.9, mutation_rate: float = 1.0,
                  seed: int | None = None) -> None:
         super().__init__(seed=seed)
         owner = type(self).__name__
