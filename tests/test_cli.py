@@ -74,6 +74,8 @@ def test_multi_fidelity_search_takes_epochs_as_its_largest_budget(tmp_path: Path
 
 
 BAD_INPUTS = [
+    (["search", "--data", "digits", "--pruner", "early"], "'pruner' parameter must be one of"),
+    (["search", "--constraint", "latency_ms<fast"], "'constraint' parameter must look like"),
     (["search", "--data", "mnist"], "'data' parameter must be one of"),
     (["search", "--data", "csv"], "--target COLUMN"),
     (["search", "--data", "idx"], "needs --data-path"),

@@ -34,7 +34,8 @@ from nasforge.evaluators import NB201Evaluator
 from nasforge.exceptions import ValidationError
 from nasforge.storages import get_storage
 from nasforge.strategies import create_strategy, get_strategy_class, list_strategies
-from nasforge.study import Budget, MedianPruner, create_study, load_study, parse_constraints
+from nasforge.study import Budget, create_study, load_study, parse_constraints
+from nasforge.study._pruners import create_pruner
 
 
 class _OneLineErrors(TyperGroup):
@@ -96,6 +97,8 @@ def search(
     seed: Annotated[int | None, typer.Option(help="Seed of the strategy (stored, so resume continues).")] = None,
     max_failures: Annotated[int | None, typer.Option(help="Stop after this many failures in a row.")] = None,
     prune: Annotated[bool, typer.Option(help="Median pruning of trials from their per-epoch reports.")] = False,
+    pruner: Annotated[str | None, typer.Option(help="Pruner of trials from their per-epoch reports: median or "
+                                                    "successive_halving (ASHA's rule; epochs 1, 3, 9 ...).")] = None,
     warm_start: Annotated[str | None, typer.Option(help="Start from the best trials of this study (same storage), "
                                                         "e.g. a search of the same space on another dataset.")] = None,
     warm_start_top: Annotated[int, typer.Option(help="With --warm-start: how many of its best trials.")] = 10,
@@ -124,8 +127,9 @@ def search(
         chosen = create_strategy(strategy, seed=seed, **strategy_params)
         store = get_storage(storage)
         source = None if warm_start is None else load_study(name=warm_start, storage=store)
+        chosen_pruner = create_pruner({"name": pruner or "median"} if prune or pruner else None)
         result = create_study(evaluator=evaluator, strategy=chosen, objectives=objective or None, budget=budget,
-                              storage=store, name=study, pruner=MedianPruner() if prune else None,
+                              storage=store, name=study, pruner=chosen_pruner,
                               constraints=constraint or None, warm_start=source, warm_start_top=warm_start_top)
         run_with_progress(result, max_failures=max_failures)
         print_best(result, storage)

@@ -194,3 +194,29 @@ def test_median_pruner_rule() -> None:
     assert not pruner.should_prune(minimise, 2, {"loss": 1.5}, done)
     assert not pruner.should_prune(minimise, 1, {"loss": 9.0}, done)  # warm-up step
     assert not pruner.should_prune(minimise, 2, {"loss": 9.0}, done[:2])  # too few trials
+
+
+def test_successive_halving_pruner_keeps_the_top_third_at_each_rung() -> None:
+    from nasforge.spaces import Architecture
+    from nasforge.study import Objective, SuccessiveHalvingPruner
+    from nasforge.study._pruners import create_pruner
+    from nasforge.trial import FrozenTrial, TrialState
+
+    pruner = SuccessiveHalvingPruner(min_step=1, eta=3)
+    objective = Objective("acc", "max")
+    arch = Architecture("x", (("a", 1),))
+    finished = [FrozenTrial(trial_id=i, number=i, state=TrialState.COMPLETE, arch=arch, arch_key=str(i),
+                            intermediate={1: {"acc": v}, 3: {"acc": v + 0.1}}) for i, v in enumerate([0.5, 0.6, 0.7,
+                                                                                                    0.8, 0.9])]
+    assert not pruner.should_prune(objective, 1, {"acc": 0.85}, finished)  # 2nd of 6: in the top third
+    assert pruner.should_prune(objective, 1, {"acc": 0.75}, finished)  # 3rd of 6: out
+    assert not pruner.should_prune(objective, 2, {"acc": 0.0}, finished)  # not a rung
+    assert not pruner.should_prune(objective, 3, {"acc": 0.95}, finished[:1])  # too few values at the rung
+    assert pruner.should_prune(objective, 3, {"acc": 0.1}, finished)
+    assert pruner.should_prune(Objective("loss", "min"), 1, {"loss": 0.9}, [
+        FrozenTrial(trial_id=i, number=i, state=TrialState.COMPLETE, arch=arch, arch_key=str(i),
+                    intermediate={1: {"loss": v}}) for i, v in enumerate([0.1, 0.2, 0.3])])
+    clone = create_pruner({"name": pruner.name, "params": pruner.get_params()})
+    assert isinstance(clone, SuccessiveHalvingPruner) and clone.get_params() == {"min_step": 1, "eta": 3}
+    with pytest.raises(ValidationError, match="'pruner' parameter must be one of"):
+        create_pruner({"name": "hyperband"})

@@ -96,12 +96,11 @@ class Hyperband(Strategy):
 
     def _issue(self, bracket: Bracket, rung: int, key: str | None, arch: Architecture | None
                ) -> tuple[Architecture, float | None]:
-        if arch is None:
+        if arch is None or key is None:  # a new architecture for the first rung
             arch = self._sample()
             key = self.space.key(arch)
-        elif rung > 0:
-            bracket.rungs[rung - 1].promoted.add(key or "")
-        assert key is not None
+        else:  # a promotion from the rung below
+            bracket.rungs[rung - 1].promoted.add(key)
         budget = bracket.rungs[rung].budget
         bracket.rungs[rung].add_pending(key, arch)
         self._where.setdefault((key, budget), []).append((bracket, rung))

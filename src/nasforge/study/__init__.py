@@ -6,7 +6,7 @@ from nasforge.study._budget import Budget
 from nasforge.study._constraints import Constraint, parse_constraints
 from nasforge.study._factory import create_study, load_study, warm_start_architectures
 from nasforge.study._objectives import Objective, parse_objectives, primary_score
-from nasforge.study._pruners import MedianPruner
+from nasforge.study._pruners import MedianPruner, Pruner, SuccessiveHalvingPruner
 from nasforge.study._study import Callback, Study
 from nasforge.trial import FrozenTrial, TrialState
 
@@ -17,7 +17,9 @@ __all__ = [
     "FrozenTrial",
     "MedianPruner",
     "Objective",
+    "Pruner",
     "Study",
+    "SuccessiveHalvingPruner",
     "TrialState",
     "create_study",
     "load_study",

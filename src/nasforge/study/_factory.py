@@ -16,7 +16,7 @@ from nasforge.strategies import Strategy, create_strategy
 from nasforge.study._budget import Budget
 from nasforge.study._constraints import parse_constraints
 from nasforge.study._objectives import parse_objectives
-from nasforge.study._pruners import MedianPruner, create_pruner
+from nasforge.study._pruners import Pruner, create_pruner
 from nasforge.study._study import Study
 from nasforge.trial import FrozenTrial
 
@@ -30,7 +30,7 @@ def _component(obj: SearchSpace | Strategy | Evaluator) -> dict[str, Any]:
 def create_study(*, evaluator: Evaluator | None = None, space: SearchSpace | None = None,
                  strategy: Strategy | str = "evolution", objectives: str | Sequence[str] | None = None,
                  budget: Budget | None = None, storage: str | BaseStorage | None = None,
-                 name: str | None = None, load_if_exists: bool = False, pruner: MedianPruner | None = None,
+                 name: str | None = None, load_if_exists: bool = False, pruner: Pruner | None = None,
                  constraints: str | Sequence[str] | None = None,
                  warm_start: Study | Sequence[FrozenTrial | Architecture] | None = None,
                  warm_start_top: int = 10) -> Study:

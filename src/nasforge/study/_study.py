@@ -19,7 +19,7 @@ from nasforge.study._budget import Budget
 from nasforge.study._constraints import Constraint, total_violation
 from nasforge.study._objectives import Objective, primary_score
 from nasforge.study._pareto import hypervolume, nondominated, objective_values
-from nasforge.study._pruners import MedianPruner
+from nasforge.study._pruners import Pruner
 from nasforge.trial import INTERRUPTED, FrozenTrial, TrialState
 
 Callback = Callable[["Study", FrozenTrial], None]
@@ -34,7 +34,7 @@ class Study:
 
     def __init__(self, *, study_id: int, name: str, storage: BaseStorage, space: SearchSpace,
                  strategy: Strategy, evaluator: Evaluator | None, objectives: Sequence[Objective],
-                 budget: Budget, pruner: MedianPruner | None = None, constraints: Sequence[Constraint] = (),
+                 budget: Budget, pruner: Pruner | None = None, constraints: Sequence[Constraint] = (),
                  warm_start: Sequence[Architecture] = (), take_over: bool = False) -> None:
         self.study_id = study_id
         self.name = name
