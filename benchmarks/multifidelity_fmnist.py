@@ -19,6 +19,14 @@ from nasforge import load_study
 from nasforge.storages import get_storage
 from nasforge.strategies import create_strategy
 from nasforge.study import Budget, FrozenTrial, Study, create_study, primary_score
+from nasforge.study._pruners import create_pruner
+
+
+def _epochs(trial: FrozenTrial) -> float:
+    """Epochs a finished trial trained: its metric, or for a pruned trial the last epoch it reported."""
+    if "epochs" in trial.metrics:
+        return float(trial.metrics["epochs"])
+    return float(max(trial.intermediate)) if trial.intermediate else 0.0
 
 
 def curve(study: Study, full_budget: float) -> list[dict[str, float]]:
@@ -31,9 +39,9 @@ def curve(study: Study, full_budget: float) -> list[dict[str, float]]:
     for trial in study.trials:
         if not trial.state.is_finished():
             continue
-        spent += float(trial.metrics.get("epochs", trial.budget or 0.0))
+        spent += _epochs(trial)
         score = primary_score(study.objectives, trial)
-        at_full = trial.budget is None or trial.budget >= full_budget
+        at_full = (trial.budget is None or trial.budget >= full_budget) and _epochs(trial) >= full_budget
         if score is not None and at_full and (best is None or score > best[0]):
             best = (score, trial)
         if best is not None:
@@ -51,6 +59,8 @@ def main() -> None:
     parser.add_argument("--min-budget", type=float, default=1.0)
     parser.add_argument("--fraction", type=float, default=1 / 3)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--pruner", default=None, help="instead of a multi-fidelity strategy: a full-budget "
+                        "strategy (e.g. evolution) whose trials this pruner stops early (e.g. successive_halving)")
     parser.add_argument("--reference-epochs", type=float, default=None,
                         help="total epochs of the full-budget run (default: what it has spent so far)")
     parser.add_argument("--out", default="out/mf")
@@ -62,16 +72,23 @@ def main() -> None:
     total = args.reference_epochs or sum(float(t.metrics.get("epochs", 0.0)) for t in reference.trials
                                          if t.state.is_finished())
     cap = args.fraction * total
-    name = f"{args.strategy}-{args.seed}"
-    strategy = create_strategy(args.strategy, min_budget=args.min_budget, max_budget=full, eta=args.eta,
-                               seed=args.seed)
+    if args.pruner:
+        name = f"{args.strategy}-{args.pruner}-{args.seed}"
+        strategy = create_strategy(args.strategy, seed=args.seed)
+        params = {"min_step": int(args.min_budget), "eta": int(args.eta)} if args.pruner == "successive_halving" else {}
+        pruner = create_pruner({"name": args.pruner, "params": params})
+    else:
+        name = f"{args.strategy}-{args.seed}"
+        strategy = create_strategy(args.strategy, min_budget=args.min_budget, max_budget=full, eta=args.eta,
+                                   seed=args.seed)
+        pruner = None
     study = create_study(evaluator=reference.evaluator, strategy=strategy, storage=storage, name=name,
-                         objectives=[str(o) for o in reference.objectives], load_if_exists=True)
-    spent = sum(float(t.metrics.get("epochs", 0.0)) for t in study.trials if t.state.is_finished())
+                         objectives=[str(o) for o in reference.objectives], load_if_exists=True, pruner=pruner)
+    spent = sum(_epochs(t) for t in study.trials if t.state.is_finished())
 
     def stop_at_cap(s: Study, trial: FrozenTrial) -> None:
         nonlocal spent
-        spent += float(trial.metrics.get("epochs", 0.0))
+        spent += _epochs(trial)
         print(f"trial {trial.number} budget {trial.budget} {trial.state.value} "
               f"{s.objectives[0].name}={trial.metrics.get(s.objectives[0].name)} epochs so far {spent:g}/{cap:g}",
               flush=True)
