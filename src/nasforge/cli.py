@@ -189,7 +189,8 @@ def show(
         front = loaded.pareto_front() if len(loaded.objectives) > 1 else []
         if as_json:
             payload: dict[str, Any] = {"spec": spec, "summary": loaded.summary(),
-                       "top": [{"number": t.number, "arch": t.arch.to_dict(), "metrics": dict(t.metrics)}
+                       "top": [{"number": t.number, "arch": t.arch.to_dict(), "budget": t.budget,
+                                "metrics": dict(t.metrics)}
                                for t in done[:top]]}
             if front:
                 payload["pareto_front"] = [{"number": t.number, "arch": t.arch.to_dict(),
@@ -200,9 +201,12 @@ def show(
             return
         console.print(f"study {loaded.name}: strategy {spec['strategy']}, objectives {spec['objectives']}",
                       markup=False)
-        table = Table("#", "architecture", *list(done[0].metrics) if done else [])
+        budgets = any(t.budget is not None for t in done)  # multi-fidelity: show what each trial was given
+        table = Table("#", "architecture", *(["budget"] if budgets else []), *list(done[0].metrics) if done else [])
         for t in done[:top]:
-            table.add_row(str(t.number), loaded.space.describe(t.arch), *[f"{v:.5g}" for v in t.metrics.values()])
+            table.add_row(str(t.number), loaded.space.describe(t.arch), *([f"{t.budget:g}" if t.budget else "full"]
+                                                                          if budgets else []),
+                          *[f"{v:.5g}" for v in t.metrics.values()])
         console.print(table)
         if front:
             names = [o.name for o in loaded.objectives]
