@@ -78,7 +78,7 @@ def main() -> None:
         params = {"min_step": int(args.min_budget), "eta": int(args.eta)} if args.pruner == "successive_halving" else {}
         pruner = create_pruner({"name": args.pruner, "params": params})
     else:
-        name = f"{args.strategy}-{args.seed}"
+        name = f"{args.strategy}-{args.seed}" + (f"-min{args.min_budget:g}" if args.min_budget != 1 else "")
         strategy = create_strategy(args.strategy, min_budget=args.min_budget, max_budget=full, eta=args.eta,
                                    seed=args.seed)
         pruner = None
