@@ -7,6 +7,7 @@ from nasforge.strategies._base import Scorer, Strategy, VectorScorer, Violation
 from nasforge.strategies._bayesopt import Bananas, BayesianOptimization
 from nasforge.strategies._bohb import BOHB
 from nasforge.strategies._evolution import RegularizedEvolution
+from nasforge.strategies._fidelity import MultiFidelityStrategy
 from nasforge.strategies._genetic import GeneticAlgorithm
 from nasforge.strategies._grid import GridSearch
 from nasforge.strategies._hyperband import Hyperband, SuccessiveHalving
@@ -28,6 +29,7 @@ __all__ = [
     "GridSearch",
     "Hyperband",
     "LocalSearch",
+    "MultiFidelityStrategy",
     "QLearning",
     "RandomSearch",
     "RegularizedEvolution",

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from nasforge.spaces import Architecture
-from nasforge.strategies._base import Strategy
-from nasforge.strategies._fidelity import Rung, check_budgets, ladder
+from nasforge.strategies._fidelity import MultiFidelityStrategy, Rung, ladder
 from nasforge.strategies._registry import register_strategy
 from nasforge.trial import FrozenTrial
 
 
 @register_strategy("asha")
-class ASHA(Strategy):
+class ASHA(MultiFidelityStrategy):
     """Asynchronous successive halving (Li et al. 2020, "A system for massively parallel hyperparameter
     tuning"). Rungs at budgets min_budget * eta^k up to ``max_budget``. Whenever asked, promote an
     architecture that is in the top 1/eta of its rung and not yet promoted, looking from the highest rung
@@ -18,19 +17,8 @@ class ASHA(Strategy):
 
     The study's best trial is the best one at the largest budget evaluated.
 
-    Args:
-        min_budget: the lowest rung's budget (for example 1 epoch).
-        max_budget: the highest rung's budget.
-        eta: reduction factor between rungs.
-        seed: seed of the strategy's generator.
+    Parameters: ``min_budget``, ``max_budget``, ``eta``, ``seed`` (see ``MultiFidelityStrategy``).
     """
-
-    multi_fidelity = True
-
-    def __init__(self, *, min_budget: float = 1.0, max_budget: float = 27.0, eta: float = 3.0,
-                 seed: int | None = None) -> None:
-        super().__init__(seed=seed)
-        self.min_budget, self.max_budget, self.eta = check_budgets(type(self).__name__, min_budget, max_budget, eta)
 
     def _setup(self) -> None:
         self._rungs = [Rung(b) for b in ladder(self.min_budget, self.max_budget, self.eta)]
@@ -49,11 +37,8 @@ class ASHA(Strategy):
         self._rungs[0].add_pending(self.space.key(arch), arch)
         return arch, self._rungs[0].budget
 
-    def _ask(self) -> Architecture:
-        return self._propose()[0]
-
     def _tell(self, trial: FrozenTrial, score: float | None) -> None:
-        budget = self.max_budget if trial.budget is None else trial.budget
+        budget = self._budget_of(trial)
         i = self._index.get(budget)
         if i is None:  # a trial at a budget this ladder does not have (another study's): nearest lower rung
             lower = [j for j, r in enumerate(self._rungs) if r.budget <= budget]

@@ -7,6 +7,8 @@ import math
 from nasforge._validation import check_float
 from nasforge.exceptions import ValidationError
 from nasforge.spaces import Architecture
+from nasforge.strategies._base import Strategy
+from nasforge.trial import FrozenTrial
 
 
 def check_budgets(owner: str, min_budget: float, max_budget: float, eta: float) -> tuple[float, float, float]:
@@ -59,3 +61,29 @@ class Rung:
         """The ``k`` best results (ties: the earlier result), best first."""
         ranked = sorted(enumerate(self.results.items()), key=lambda item: (-item[1][1][1], item[0]))
         return [(key, value[0]) for _, (key, value) in ranked[:k] if value[1] > -math.inf]
+
+
+class MultiFidelityStrategy(Strategy):
+    """A strategy that proposes (architecture, budget) pairs on the ladder ``min_budget * eta^k`` up to
+    ``max_budget``. Subclasses implement ``_propose``; a plain ``ask`` drops the budget (full budget).
+
+    Args:
+        min_budget: the smallest budget (for example 1 epoch).
+        max_budget: the largest budget (for example 27 epochs); best as min_budget * eta^k.
+        eta: 1/eta of the architectures at one budget move up to an eta times larger budget.
+        seed: seed of the strategy's generator.
+    """
+
+    multi_fidelity = True
+
+    def __init__(self, *, min_budget: float = 1.0, max_budget: float = 27.0, eta: float = 3.0,
+                 seed: int | None = None) -> None:
+        super().__init__(seed=seed)
+        self.min_budget, self.max_budget, self.eta = check_budgets(type(self).__name__, min_budget, max_budget, eta)
+
+    def _ask(self) -> Architecture:
+        return self._propose()[0]
+
+    def _budget_of(self, trial: FrozenTrial) -> float:
+        """A trial's budget; one without a budget had the full one."""
+        return self.max_budget if trial.budget is None else trial.budget

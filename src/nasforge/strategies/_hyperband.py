@@ -5,8 +5,7 @@ from __future__ import annotations
 import math
 
 from nasforge.spaces import Architecture
-from nasforge.strategies._base import Strategy
-from nasforge.strategies._fidelity import Rung, check_budgets, ladder
+from nasforge.strategies._fidelity import MultiFidelityStrategy, Rung, ladder
 from nasforge.strategies._registry import register_strategy
 from nasforge.trial import FrozenTrial
 
@@ -39,7 +38,7 @@ class Bracket:
 
 
 @register_strategy("hyperband")
-class Hyperband(Strategy):
+class Hyperband(MultiFidelityStrategy):
     """Hyperband (Li et al. 2018): brackets of successive halving from the most aggressive (many architectures
     on ``min_budget``) to plain full-budget evaluation, over and over. The budget is the evaluator's fidelity
     (epochs with real training). When the current bracket waits for results (parallel workers), the next
@@ -47,19 +46,8 @@ class Hyperband(Strategy):
 
     The study's best trial is the best one at the largest budget evaluated.
 
-    Args:
-        min_budget: smallest budget (for example 1 epoch).
-        max_budget: largest budget (for example 27 epochs); best as min_budget * eta^k.
-        eta: 1/eta of each rung moves up to an eta times larger budget.
-        seed: seed of the strategy's generator.
+    Parameters: ``min_budget``, ``max_budget``, ``eta``, ``seed`` (see ``MultiFidelityStrategy``).
     """
-
-    multi_fidelity = True
-
-    def __init__(self, *, min_budget: float = 1.0, max_budget: float = 27.0, eta: float = 3.0,
-                 seed: int | None = None) -> None:
-        super().__init__(seed=seed)
-        self.min_budget, self.max_budget, self.eta = check_budgets(type(self).__name__, min_budget, max_budget, eta)
 
     def _setup(self) -> None:
         self._budgets = ladder(self.min_budget, self.max_budget, self.eta)
@@ -106,11 +94,8 @@ class Hyperband(Strategy):
         self._where.setdefault((key, budget), []).append((bracket, rung))
         return arch, budget
 
-    def _ask(self) -> Architecture:
-        return self._propose()[0]
-
     def _tell(self, trial: FrozenTrial, score: float | None) -> None:
-        budget = self.max_budget if trial.budget is None else trial.budget
+        budget = self._budget_of(trial)
         places = self._where.get((trial.arch_key, budget))
         if places:
             bracket, rung = places.pop(0)
