@@ -63,6 +63,7 @@ def main() -> None:
                         "strategy (e.g. evolution) whose trials this pruner stops early (e.g. successive_halving)")
     parser.add_argument("--reference-epochs", type=float, default=None,
                         help="total epochs of the full-budget run (default: what it has spent so far)")
+    parser.add_argument("--tag", default="", help="appended to the study name (to rerun a setting)")
     parser.add_argument("--out", default="out/mf")
     args = parser.parse_args()
     storage = get_storage(args.storage)
@@ -82,6 +83,7 @@ def main() -> None:
         strategy = create_strategy(args.strategy, min_budget=args.min_budget, max_budget=full, eta=args.eta,
                                    seed=args.seed)
         pruner = None
+    name += f"-{args.tag}" if args.tag else ""
     study = create_study(evaluator=reference.evaluator, strategy=strategy, storage=storage, name=name,
                          objectives=[str(o) for o in reference.objectives], load_if_exists=True, pruner=pruner)
     spent = sum(_epochs(t) for t in study.trials if t.state.is_finished())

@@ -61,6 +61,23 @@ def test_search_with_real_training_and_train_best(tmp_path: Path) -> None:
     assert set(payload) == {"best", "baseline"} and 0 <= payload["best"]["metrics"]["test_accuracy"] <= 1
 
 
+def test_zero_cost_search_and_proxy_warm_start(tmp_path: Path, nb201_path: str) -> None:
+    url = f"sqlite:///{tmp_path / 'zc.db'}"
+    result = runner.invoke(app, ["search", "--data", "digits", "--space", "mlp", "--proxy", "synflow", "--proxy",
+                                 "naswot", "--n-trials", "4", "--seed", "0", "--storage", url, "--study", "zc"])
+    assert result.exit_code == 0, result.output
+    trials = get_storage(url).get_trials(1)
+    assert len(trials) == 4 and all({"synflow", "naswot", "params"} <= set(t.metrics) for t in trials)
+    assert "train_time_s" not in trials[0].metrics  # nothing was trained
+    warm = runner.invoke(app, ["search", "--nb201-path", nb201_path, "--warm-start-proxy", "synflow",
+                               "--warm-start-pool", "12", "--warm-start-top", "3", "--n-trials", "5", "--seed", "0",
+                               "--storage", url, "--study", "warm"])
+    assert warm.exit_code == 0, warm.output
+    spec = json.loads(runner.invoke(app, ["show", "--study", "warm", "--storage", url, "--json"]).output)["spec"]
+    started = [t.arch.to_dict() for t in get_storage(url).get_trials(2)[:3]]
+    assert len(spec["warm_start"]) == 3 and started == spec["warm_start"]
+
+
 def test_multi_fidelity_search_takes_epochs_as_its_largest_budget(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'mf.db'}"
     result = runner.invoke(app, ["search", "--data", "digits", "--space", "mlp", "--epochs", "3", "--n-trials", "5",
@@ -118,6 +135,11 @@ BAD_INPUTS = [
     (["search", "--nb201-path", "/no/such/dir"], "'nb201_path' parameter"),
     (["search", "--nb201-path", "{corrupt}"], "cannot be read"),
     (["search", "--storage", "{corrupt_db}"], "failed"),
+    (["search", "--proxy", "synflow"], "'--proxy' option needs '--data'"),
+    (["search", "--data", "digits", "--proxy", "synflw"], "Unknown proxy 'synflw'"),
+    (["search", "--warm-start-proxy", "synflow", "--warm-start", "x"], "either '--warm-start' or"),
+    (["search", "--table", "{table}", "--arch-columns", "depth,width,act", "--objective", "val:max",
+      "--warm-start-proxy", "synflow"], "'--warm-start-proxy' option needs '--data' or the nb201"),
 ]
 
 

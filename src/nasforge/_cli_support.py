@@ -14,6 +14,7 @@ from rich.table import Table
 
 from nasforge.evaluators import Evaluator, NB201Evaluator, TableEvaluator
 from nasforge.exceptions import NasforgeError, ValidationError
+from nasforge.spaces import Architecture
 from nasforge.study import FrozenTrial, Study
 
 console = Console()
@@ -75,6 +76,10 @@ def build_evaluator(*, benchmark: str, table: str | None, arch_columns: str | No
                     report_metric: str | None, cost_metric: str | None, training: dict[str, Any] | None = None
                     ) -> Evaluator:
     """The evaluator the search options describe: real training, a user table, or a tabular benchmark."""
+    if training is not None and "proxies" in training:
+        from nasforge.evaluators import ZeroCostEvaluator
+
+        return ZeroCostEvaluator(**training)
     if training is not None:
         from nasforge.evaluators import TrainingEvaluator
 
@@ -90,6 +95,33 @@ def build_evaluator(*, benchmark: str, table: str | None, arch_columns: str | No
         raise ValidationError(f"The '--benchmark' option must be one of 'nb201' (or use --table CSV). "
                               f"Got {benchmark!r} instead.")
     return NB201Evaluator(nb201_path=nb201_path, dataset=dataset, noisy=noisy, latency_device=latency_device)
+
+
+ZERO_COST_KEYS = ("data", "data_params", "space", "space_params", "batch_size", "threads", "seed")
+NB201_INPUTS = {"cifar10": ((3, 32, 32), 10), "cifar100": ((3, 32, 32), 100), "ImageNet16-120": ((3, 16, 16), 120)}
+
+
+def zero_cost_params(training: dict[str, Any]) -> dict[str, Any]:
+    """The training options that a zero-cost evaluator shares (data, space, batch size, threads, seed)."""
+    return {k: v for k, v in training.items() if k in ZERO_COST_KEYS}
+
+
+def proxy_warm_start(evaluator: Evaluator, training: dict[str, Any] | None, proxy: str, *, pool: int, top: int,
+                     seed: int | None, dataset: str) -> list[Architecture]:
+    """The ``top`` of ``pool`` random architectures by a zero-cost ``proxy``: the networks of the training
+    options, or on a tabular NAS-Bench-201 search the benchmark's own skeleton (data-independent proxies)."""
+    from nasforge.evaluators import ZeroCostEvaluator
+
+    if training is not None:
+        scorer = ZeroCostEvaluator(proxies=[proxy], **zero_cost_params(training))
+    elif isinstance(evaluator, NB201Evaluator):
+        shape, classes = NB201_INPUTS.get(dataset, ((3, 32, 32), 10))
+        scorer = ZeroCostEvaluator(data=None, space="nb201", proxies=[proxy], input_shape=shape, n_outputs=classes)
+    else:
+        raise ValidationError("The '--warm-start-proxy' option needs '--data' or the nb201 benchmark (a proxy "
+                              "scores networks, which a user table cannot build).")
+    space = evaluator.natural_space()
+    return scorer.prefilter(pool, top, seed=seed, space=space)
 
 
 def progress_bar(total: int | None, description: str) -> Progress:

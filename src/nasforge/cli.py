@@ -26,8 +26,10 @@ from nasforge._cli_support import (
     parse_params,
     print_best,
     progress_bar,
+    proxy_warm_start,
     run_with_progress,
     split_list,
+    zero_cost_params,
 )
 from nasforge.benchmarks import WITHIN, result_rows, run_strategy
 from nasforge.evaluators import NB201Evaluator
@@ -101,7 +103,14 @@ def search(
                                                     "successive_halving (ASHA's rule; epochs 1, 3, 9 ...).")] = None,
     warm_start: Annotated[str | None, typer.Option(help="Start from the best trials of this study (same storage), "
                                                         "e.g. a search of the same space on another dataset.")] = None,
-    warm_start_top: Annotated[int, typer.Option(help="With --warm-start: how many of its best trials.")] = 10,
+    warm_start_top: Annotated[int, typer.Option(help="With --warm-start or --warm-start-proxy: how many "
+                                                     "architectures to start from.")] = 10,
+    warm_start_proxy: Annotated[str | None, typer.Option(help="Start from the architectures a zero-cost proxy "
+                                                              "(synflow, naswot, ...) ranks best among "
+                                                              "--warm-start-pool random ones.")] = None,
+    warm_start_pool: Annotated[int, typer.Option(help="With --warm-start-proxy: random architectures scored.")] = 1000,
+    proxy: Annotated[list[str] | None, typer.Option(help="With --data: score by these zero-cost proxies instead of "
+                                                         "training (repeatable; the first is the objective).")] = None,
     storage: StorageOpt = DEFAULT_STORAGE,
     study: Annotated[str | None, typer.Option(help="Study name (default: generated).")] = None,
 ) -> None:
@@ -113,6 +122,13 @@ def search(
             training = {"data": data, "data_params": data_params(data, data_path, target, task), "space": space,
                         "space_params": parse_params(space_param or []), "epochs": epochs,
                         **parse_params(train_param or [])}
+        if warm_start is not None and warm_start_proxy is not None:
+            raise ValidationError("Give either '--warm-start' or '--warm-start-proxy', not both.")
+        if proxy and training is None:
+            raise ValidationError("The '--proxy' option needs '--data' (zero-cost proxies score networks built "
+                                  "for real data).")
+        if proxy and training is not None:
+            training = {"proxies": proxy, **zero_cost_params(training)}
         evaluator = build_evaluator(benchmark=benchmark, table=table, arch_columns=arch_columns,
                                     objectives=objective or [], nb201_path=nb201_path, dataset=dataset, noisy=noisy,
                                     latency_device=latency_device, report_metric=report_metric,
@@ -126,7 +142,10 @@ def search(
             strategy_params["max_budget"] = float(epochs)  # multi-fidelity: --epochs is the largest budget
         chosen = create_strategy(strategy, seed=seed, **strategy_params)
         store = get_storage(storage)
-        source = None if warm_start is None else load_study(name=warm_start, storage=store)
+        source: Any = None if warm_start is None else load_study(name=warm_start, storage=store)
+        if warm_start_proxy is not None:
+            source = proxy_warm_start(evaluator, training, warm_start_proxy, pool=warm_start_pool,
+                                      top=warm_start_top, seed=seed, dataset=dataset)
         chosen_pruner = create_pruner({"name": pruner or "median"} if prune or pruner else None)
         result = create_study(evaluator=evaluator, strategy=chosen, objectives=objective or None, budget=budget,
                               storage=store, name=study, pruner=chosen_pruner,

@@ -179,6 +179,22 @@ def test_median_pruner_stops_trials_below_the_median() -> None:
     assert all(max(t.intermediate) == 4 for t in study.trials if t.state is TrialState.COMPLETE)
 
 
+def test_a_trial_is_never_pruned_at_its_last_epoch() -> None:
+    from nasforge.evaluators import TrainingEvaluator
+    from nasforge.study import SuccessiveHalvingPruner
+
+    # rungs at epochs 1 and 3; epoch 3 is the last, so only the rung at epoch 1 may stop a trial
+    ev = TrainingEvaluator(data="digits", space="mlp", epochs=3, train_subset=300, measure_latency=False, threads=1)
+    study = create_study(evaluator=ev, strategy=_seeded("random", 1), budget=Budget(n_trials=9),
+                         pruner=SuccessiveHalvingPruner(min_step=1, eta=3))
+    study.optimize()
+    pruned = [t for t in study.trials if t.state is TrialState.PRUNED]
+    assert pruned, "with 9 random MLPs the rung at epoch 1 stops some"
+    assert all(max(t.intermediate) == 1 for t in pruned)
+    assert all(max(t.intermediate) == 3 for t in study.trials if t.state is TrialState.COMPLETE)
+    assert ev.last_step(study.trials[0].arch) == 3 and ev.last_step(study.trials[0].arch, budget=2.0) == 2
+
+
 def test_median_pruner_rule() -> None:
     from datetime import UTC, datetime
 

@@ -1,4 +1,4 @@
-"""Evaluators: turn an architecture into metrics (tabular lookups, real training, proxies)."""
+"""Evaluators: turn an architecture into metrics (tabular lookups, real training, zero-cost proxies)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from nasforge.evaluators._nb201 import NB201Evaluator
 from nasforge.evaluators._registry import create_evaluator, list_evaluators, register_evaluator
 from nasforge.evaluators._table import TableEvaluator
 from nasforge.evaluators._training import TrainingDiverged, TrainingEvaluator
+from nasforge.evaluators._zero_cost import ZeroCostEvaluator
 
 __all__ = [
     "Evaluator",
@@ -15,6 +16,7 @@ __all__ = [
     "TableEvaluator",
     "TrainingDiverged",
     "TrainingEvaluator",
+    "ZeroCostEvaluator",
     "create_evaluator",
     "list_evaluators",
     "register_evaluator",

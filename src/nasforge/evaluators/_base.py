@@ -44,6 +44,11 @@ class Evaluator(ABC):
         """The metric that a simulated-cost budget adds up, or None."""
         return None
 
+    def last_step(self, arch: Architecture, budget: float | None = None) -> int | None:
+        """The step of the last intermediate report of ``arch`` at ``budget`` (None: unknown). A pruner is not
+        consulted there: stopping a trial at its last step saves nothing."""
+        return None
+
     def natural_space(self) -> SearchSpace | None:
         """The search space this evaluator defines (tabular benchmarks), or None."""
         return None

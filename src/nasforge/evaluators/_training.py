@@ -15,16 +15,19 @@ from torch import nn
 from nasforge._validation import check_choice, check_float, check_int
 from nasforge.data import Dataset, Split, holdout_split, kfold_splits, load_dataset
 from nasforge.evaluators._base import Evaluator, Reporter
-from nasforge.evaluators._metrics import (
-    classification_metrics,
+from nasforge.evaluators._metrics import classification_metrics, regression_metrics
+from nasforge.evaluators._registry import register_evaluator
+from nasforge.exceptions import NasforgeError, ValidationError
+from nasforge.nn import (
     count_flops,
     count_params,
     latency_ms,
-    regression_metrics,
+    make_optimizer,
+    make_schedule,
+    predict,
+    seeded_torch_rng,
+    train_one_epoch,
 )
-from nasforge.evaluators._registry import register_evaluator
-from nasforge.exceptions import NasforgeError, ValidationError
-from nasforge.nn import make_optimizer, make_schedule, predict, seeded_torch_rng, train_one_epoch
 from nasforge.spaces import Architecture, JointSpace, SearchSpace, create_space
 from nasforge.spaces._joint import OPTIMIZERS, SCHEDULES
 
@@ -36,6 +39,15 @@ class TrainingDiverged(NasforgeError):
 @lru_cache(maxsize=4)
 def _cached_dataset(name: str, params: tuple[tuple[str, Any], ...]) -> Dataset:
     return load_dataset(name, **dict(params))
+
+
+def trainable_space(owner: str, name: str, params: Mapping[str, Any]) -> SearchSpace:
+    """The space ``name`` built with ``params``; it must be able to build networks."""
+    space = create_space(name, **params)
+    if not space.trainable:
+        raise ValidationError(f"The 'space' parameter of {owner} must name a trainable space. "
+                              f"{name!r} cannot build networks.")
+    return space
 
 
 @register_evaluator("train")
@@ -87,10 +99,7 @@ class TrainingEvaluator(Evaluator):
         self.measure_latency = bool(measure_latency)
         self.seed = check_int(owner, "seed", seed, minimum=0)
         self.space_name, self.space_params = space, dict(space_params or {})
-        self._space = create_space(space, **self.space_params)
-        if not self._space.trainable:
-            raise ValidationError(f"The 'space' parameter of {owner} must name a trainable space. "
-                                  f"{space!r} cannot build networks.")
+        self._space = trainable_space(owner, space, self.space_params)
         self.dataset = _cached_dataset(data, tuple(sorted(self.data_params.items())))
         self._tensors = (torch.from_numpy(self.dataset.x), torch.from_numpy(self.dataset.y))
 
@@ -191,6 +200,12 @@ class TrainingEvaluator(Evaluator):
             costs["latency_ms_b1"] = latency_ms(model, shape, 1)
             costs["latency_ms_b64"] = latency_ms(model, shape, 64)
         return costs
+
+    def last_step(self, arch: Architecture, budget: float | None = None) -> int | None:
+        """The last epoch (hold-out) or the number of folds (cross-validation)."""
+        if self.cv_folds is not None:
+            return self.cv_folds
+        return int(budget) if budget is not None else int(self._config(arch)["epochs"])
 
     def evaluate(self, arch: Architecture, *, budget: float | None = None,
                  report: Reporter | None = None) -> dict[str, float]:

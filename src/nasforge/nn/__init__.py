@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from nasforge.nn._cell_net import CELL_OPS, Cell, CellNetwork, ReLUConvBN, ResidualReduction, Zero
+from nasforge.nn._costs import count_flops, count_params, latency_ms
 from nasforge.nn._layers import ACTIVATIONS, Branches, SepConv, activation, norm1d, norm2d
 from nasforge.nn._train import make_optimizer, make_schedule, predict, seeded_torch_rng, train_one_epoch
 
@@ -17,6 +18,9 @@ __all__ = [
     "SepConv",
     "Zero",
     "activation",
+    "count_flops",
+    "count_params",
+    "latency_ms",
     "make_optimizer",
     "make_schedule",
     "norm1d",

@@ -198,6 +198,9 @@ class Study:
     def report(self, trial: FrozenTrial, step: int, values: Mapping[str, float]) -> None:
         """Record intermediate values of a running trial; raises TrialPruned when the pruner stops it."""
         self.storage.report_intermediate(trial.trial_id, step, values)
+        last = self.evaluator.last_step(trial.arch, trial.budget) if self.evaluator is not None else None
+        if last is not None and step >= last:
+            return
         if self.pruner is not None and self.pruner.should_prune(self.objectives[0], step, values, self._finished):
             raise TrialPruned(f"pruned at step {step}")
 
