@@ -78,6 +78,23 @@ def test_zero_cost_search_and_proxy_warm_start(tmp_path: Path, nb201_path: str) 
     assert len(spec["warm_start"]) == 3 and started == spec["warm_start"]
 
 
+def test_oneshot_records_its_cell_for_train_best(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'os.db'}"
+    result = runner.invoke(app, ["oneshot", "--method", "gdas", "--space-param", "channels=4", "--space-param",
+                                 "cells_per_stage=1", "--epochs", "2", "--final-epochs", "1", "--train-param",
+                                 "train_subset=300", "--storage", url, "--study", "os", "--json",
+                                 str(tmp_path / "os.json")])
+    assert result.exit_code == 0, result.output
+    payload = json.loads((tmp_path / "os.json").read_text())
+    assert len(payload["history"]) == 2 and payload["arch"].startswith("|")
+    trials = get_storage(url).get_trials(1)
+    assert len(trials) == 1 and trials[0].state is TrialState.COMPLETE
+    best = runner.invoke(app, ["train-best", "--study", "os", "--storage", url, "--json", str(tmp_path / "tb.json")])
+    assert best.exit_code == 0, best.output
+    retrained = json.loads((tmp_path / "tb.json").read_text())["best"]
+    assert retrained["arch"] == trials[0].arch.to_dict() and 0 <= retrained["metrics"]["test_accuracy"] <= 1
+
+
 def test_multi_fidelity_search_takes_epochs_as_its_largest_budget(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'mf.db'}"
     result = runner.invoke(app, ["search", "--data", "digits", "--space", "mlp", "--epochs", "3", "--n-trials", "5",
@@ -136,6 +153,9 @@ BAD_INPUTS = [
     (["search", "--nb201-path", "{corrupt}"], "cannot be read"),
     (["search", "--storage", "{corrupt_db}"], "failed"),
     (["search", "--proxy", "synflow"], "'--proxy' option needs '--data'"),
+    (["oneshot", "--method", "dart"], "Unknown one-shot method 'dart'"),
+    (["oneshot", "--param", "order=3"], "'order' parameter of DARTS"),
+    (["oneshot", "--data", "diabetes"], "supports classification"),
     (["search", "--data", "digits", "--proxy", "synflw"], "Unknown proxy 'synflw'"),
     (["search", "--warm-start-proxy", "synflow", "--warm-start", "x"], "either '--warm-start' or"),
     (["search", "--table", "{table}", "--arch-columns", "depth,width,act", "--objective", "val:max",

@@ -177,7 +177,13 @@ class TrainingEvaluator(Evaluator):
                     report(epoch, {f"val_{k}": v for k, v in self._scores(model, val_idx).items()})
         return model
 
-    def _split(self) -> Split:
+    @property
+    def tensors(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """All inputs and targets of the dataset's training file, as tensors (index them with ``split()``)."""
+        return self._tensors
+
+    def split(self) -> Split:
+        """The seeded train / validation / test indices (the train part cut to ``train_subset``)."""
         split = holdout_split(self.dataset, val_fraction=self.val_fraction, test_fraction=self.test_fraction,
                               seed=self.seed)
         if self.train_subset is not None and len(split.train) > self.train_subset:
@@ -213,7 +219,7 @@ class TrainingEvaluator(Evaluator):
         if epochs < 1:
             raise ValidationError(f"The 'budget' of a training evaluation must be >= 1 epoch. Got {budget!r}.")
         start = time.perf_counter()
-        split = self._split()
+        split = self.split()
         metrics: dict[str, float] = {}
         if self.cv_folds is None:
             model = self.fit(arch, split.train, epochs, val_idx=split.val, report=report)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from nasforge.nn._cell_net import CELL_OPS, Cell, CellNetwork, ReLUConvBN, ResidualReduction, Zero
 from nasforge.nn._costs import count_flops, count_params, latency_ms
 from nasforge.nn._layers import ACTIVATIONS, Branches, SepConv, activation, norm1d, norm2d
+from nasforge.nn._supernet import CellSupernet, MixedCell
 from nasforge.nn._train import make_optimizer, make_schedule, predict, seeded_torch_rng, train_one_epoch
 
 __all__ = [
@@ -13,6 +14,8 @@ __all__ = [
     "Branches",
     "Cell",
     "CellNetwork",
+    "CellSupernet",
+    "MixedCell",
     "ReLUConvBN",
     "ResidualReduction",
     "SepConv",

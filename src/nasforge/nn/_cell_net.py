@@ -69,6 +69,23 @@ class ResidualReduction(nn.Module):
         return self.conv_b(self.conv_a(x)) + self.shortcut(x)
 
 
+def skeleton(make_cell: Callable[[int], nn.Module], in_channels: int, n_outputs: int, channels: int,
+             cells_per_stage: int) -> tuple[nn.Module, nn.ModuleList, nn.Module]:
+    """NAS-Bench-201's macro skeleton around ``make_cell(channels)``: the stem, the body (three stages of
+    ``cells_per_stage`` cells at channels x1, x2, x4 with a residual reduction before stages 2 and 3) and the
+    head (BN-ReLU, global average pooling, a linear classifier)."""
+    stem = nn.Sequential(nn.Conv2d(in_channels, channels, 3, padding=1, bias=False), nn.BatchNorm2d(channels))
+    layers: list[nn.Module] = []
+    c = channels
+    for stage in range(3):
+        if stage > 0:
+            layers.append(ResidualReduction(c, c * 2))
+            c *= 2
+        layers.extend(make_cell(c) for _ in range(cells_per_stage))
+    head = nn.Sequential(nn.BatchNorm2d(c), nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(c, n_outputs))
+    return stem, nn.ModuleList(layers), head
+
+
 class CellNetwork(nn.Module):
     """Stem (3x3 conv, ``channels``), stages of ``cells_per_stage`` cells at channels x1, x2, x4 with a
     residual reduction before stages 2 and 3, then BN-ReLU, global average pooling and a linear classifier."""
@@ -76,17 +93,9 @@ class CellNetwork(nn.Module):
     def __init__(self, edges: Sequence[tuple[int, int, str]], n_nodes: int, in_channels: int, n_outputs: int,
                  channels: int = 16, cells_per_stage: int = 5) -> None:
         super().__init__()
-        self.stem = nn.Sequential(nn.Conv2d(in_channels, channels, 3, padding=1, bias=False), nn.BatchNorm2d(channels))
-        layers: list[nn.Module] = []
-        c = channels
-        for stage in range(3):
-            if stage > 0:
-                layers.append(ResidualReduction(c, c * 2))
-                c *= 2
-            layers.extend(Cell(edges, n_nodes, c) for _ in range(cells_per_stage))
-        self.cells = nn.Sequential(*layers)
-        self.head = nn.Sequential(nn.BatchNorm2d(c), nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(),
-                                  nn.Linear(c, n_outputs))
+        stem, body, self.head = skeleton(lambda c: Cell(edges, n_nodes, c), in_channels, n_outputs, channels,
+                                         cells_per_stage)
+        self.stem, self.cells = stem, nn.Sequential(*body)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:  # (B, C, H, W) -> (B, n_outputs)
         out: torch.Tensor = self.head(self.cells(self.stem(x)))

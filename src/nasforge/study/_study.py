@@ -204,6 +204,13 @@ class Study:
         if self.pruner is not None and self.pruner.should_prune(self.objectives[0], step, values, self._finished):
             raise TrialPruned(f"pruned at step {step}")
 
+    def add_trial(self, arch: Architecture, metrics: Mapping[str, float]) -> FrozenTrial:
+        """Record an architecture evaluated elsewhere (for example derived by a one-shot search) as a finished
+        trial; it must carry every objective, like any result told to the study."""
+        self.space.validate(arch)
+        trial = self.storage.create_trial(self.study_id, arch, self.space.key(arch))
+        return self.tell(trial, metrics)
+
     def tell(self, trial: FrozenTrial, metrics: Mapping[str, float] | None = None, *,
              state: TrialState = TrialState.COMPLETE, fail_reason: str | None = None) -> FrozenTrial:
         """Finish a trial and teach the strategy. A COMPLETE trial must carry every objective."""
