@@ -114,25 +114,30 @@ class ZeroCostEvaluator(Evaluator):
         with seeded_torch_rng(self.seed):
             return self._space.build(arch, self.input_shape, self.n_outputs)
 
-    def _scores(self, model: nn.Module, count: int) -> dict[str, float]:
+    def timed_scores(self, arch: Architecture, count: int | None = None) -> dict[str, tuple[float, float]]:
+        """Each of the first ``count`` proxies (default: all) of ``arch``: (score, seconds it took)."""
         if self.threads is not None:
             torch.set_num_threads(self.threads)
+        model = self.network(arch)
         loss_fn = nn.functional.cross_entropy if self.classification else _mse
         out = {}
+        n = len(self.proxies) if count is None else count
         with seeded_torch_rng(self.seed):  # dropout in training-mode proxies draws from torch's generator
-            for name, proxy in zip(self.proxies[:count], self._proxies[:count], strict=True):
-                out[name] = proxy.score(model, *self._batch, loss_fn)
+            for name, proxy in zip(self.proxies[:n], self._proxies[:n], strict=True):
+                start = time.perf_counter()
+                value = proxy.score(model, *self._batch, loss_fn)
+                out[name] = (value, time.perf_counter() - start)
         return out
 
     def score(self, arch: Architecture) -> float:
         """The first proxy of ``arch`` alone."""
-        return self._scores(self.network(arch), 1)[self.proxies[0]]
+        return self.timed_scores(arch, 1)[self.proxies[0]][0]
 
     def evaluate(self, arch: Architecture, *, budget: float | None = None,
                  report: Reporter | None = None) -> dict[str, float]:
         start = time.perf_counter()
+        metrics = {name: value for name, (value, _) in self.timed_scores(arch).items()}
         model = self.network(arch)
-        metrics = self._scores(model, len(self.proxies))
         metrics["params"] = float(count_params(model))
         metrics["flops"] = count_flops(model, self.input_shape)
         metrics["proxy_time_s"] = time.perf_counter() - start
