@@ -156,6 +156,7 @@ BAD_INPUTS = [
     (["oneshot", "--method", "dart"], "Unknown one-shot method 'dart'"),
     (["oneshot", "--param", "order=3"], "'order' parameter of DARTS"),
     (["oneshot", "--data", "diabetes"], "supports classification"),
+    (["oneshot", "--space", "chain", "--method", "gdas"], "GDAS searches a CellSpace one-shot"),
     (["search", "--data", "digits", "--proxy", "synflw"], "Unknown proxy 'synflw'"),
     (["search", "--warm-start-proxy", "synflow", "--warm-start", "x"], "either '--warm-start' or"),
     (["search", "--table", "{table}", "--arch-columns", "depth,width,act", "--objective", "val:max",

@@ -241,8 +241,9 @@ def oneshot(
     method: Annotated[str, typer.Option(help="darts, gdas, enas or spos (single-path one-shot).")] = "darts",
     data: Annotated[str, typer.Option(help="digits, fashion_mnist, idx, npz ... (classification).")] = "digits",
     data_path: Annotated[str | None, typer.Option(help="Folder of IDX files, or the npz file.")] = None,
-    space_param: Annotated[list[str] | None, typer.Option(help="Cell space parameter NAME=VALUE (channels, "
-                                                               "cells_per_stage, ops ...).")] = None,
+    space: Annotated[str, typer.Option(help="nb201 (a cell; every method) or chain (spos).")] = "nb201",
+    space_param: Annotated[list[str] | None, typer.Option(help="Space parameter NAME=VALUE (channels, "
+                                                               "cells_per_stage, max_layers ...).")] = None,
     epochs: Annotated[int, typer.Option(help="Epochs of supernet training.")] = 10,
     final_epochs: Annotated[int, typer.Option(help="Epochs for train-best of the derived cell.")] = 10,
     param: Annotated[list[str] | None, typer.Option(help="Method parameter NAME=VALUE (order=2, beta_reg=..., "
@@ -255,8 +256,8 @@ def oneshot(
                      ] = None,
     json_path: Annotated[Path | None, typer.Option("--json", help="Also write the search history here.")] = None,
 ) -> None:
-    """One-shot search on a cell space: train a weight-sharing supernet, derive a cell, record it as a trial
-    (then `nasforge train-best --study ...` retrains it)."""
+    """One-shot search: train a weight-sharing supernet, derive an architecture, record it as a trial (then
+    `nasforge train-best --study ...` retrains it)."""
     from nasforge.evaluators import TrainingEvaluator
     from nasforge.oneshot import create_oneshot, record
 
@@ -265,7 +266,7 @@ def oneshot(
         chosen = create_oneshot(method, epochs=epochs, seed=seed, threads=training.get("threads"),
                                 **parse_params(param or []))
         store = get_storage(storage)
-        evaluator = TrainingEvaluator(data=data, data_params=data_params(data, data_path, None, None), space="nb201",
+        evaluator = TrainingEvaluator(data=data, data_params=data_params(data, data_path, None, None), space=space,
                                       space_params=parse_params(space_param or []), epochs=final_epochs, **training)
         chosen.check(evaluator)
         with progress_bar(epochs, f"{method} supernet") as progress:
@@ -273,14 +274,14 @@ def oneshot(
             result = chosen.search(evaluator, callback=lambda row: progress.update(
                 task, advance=1, best=f"loss {row['train_loss']:.3f}"))
         found, trial = record(result, evaluator, storage=store, name=study)
-        space = evaluator.natural_space()
-        console.print(f"{method} derived: {space.describe(result.arch)}", markup=False, soft_wrap=True)
+        found_space = evaluator.natural_space()
+        console.print(f"{method} derived: {found_space.describe(result.arch)}", markup=False, soft_wrap=True)
         table = Table("metric", "value")
         for key, value in trial.metrics.items():
             table.add_row(key, f"{value:.4g}")
         console.print(table)
         if json_path is not None:
-            json_path.write_text(json.dumps({"method": method, "params": result.params, "arch": space.describe(
+            json_path.write_text(json.dumps({"method": method, "params": result.params, "arch": found_space.describe(
                 result.arch), "metrics": trial.metrics, "history": result.history,
                 "arch_weights": result.arch_weights}, indent=1))
         console.print(f"recorded as trial #{trial.number} of study {found.name} in {storage} "

@@ -93,9 +93,61 @@ def test_the_derived_cell_is_recorded_as_a_trial(evaluator: TrainingEvaluator, t
 
 def test_bad_input() -> None:
     chain = TrainingEvaluator(data="digits", space="chain", epochs=1, measure_latency=False)
-    with pytest.raises(ValidationError, match="needs a cell space"):
+    with pytest.raises(ValidationError, match="searches a CellSpace one-shot"):
         create_oneshot("darts", epochs=1).search(chain)
     with pytest.raises(ValidationError, match="'order' parameter of DARTS"):
         create_oneshot("darts", order=3)
     with pytest.raises(ValidationError, match="Unknown one-shot method 'dart'"):
         create_oneshot("dart")
+
+
+def test_a_chain_supernet_path_is_the_discrete_network() -> None:
+    from torch import nn
+
+    from nasforge.nn import ChainSupernet
+    from nasforge.spaces import ChainSpace
+
+    space = ChainSpace(ops=("conv", "maxpool"), max_layers=3)
+    supernet = ChainSupernet(space, (1, 8, 8), 3)
+    rng = np.random.default_rng(0)
+    for _ in range(10):
+        arch = space.sample(rng)
+        network = space.build(arch, (1, 8, 8), 3)
+        plan = space.plan(arch, (1, 8, 8))
+        convs = [m for m in network if isinstance(m, nn.Conv2d)]
+        norms = [m for m in network if isinstance(m, nn.BatchNorm2d)]
+        linears = [m for m in network if isinstance(m, nn.Linear)]
+        with torch.no_grad():
+            for i, layer in enumerate(layer for layer in plan.layers if layer.op == "conv"):
+                position = supernet.positions[[j for j, lay in enumerate(plan.layers) if lay.op == "conv"][i]]
+                conv = convs[i]
+                conv.weight.copy_(position.conv[str(layer.kernel)][:layer.c_out, :layer.c_in])
+                if conv.bias is not None:
+                    conv.bias.copy_(position.bias["conv"][:layer.c_out])
+                if norms:
+                    shared = position.norms["conv"]
+                    norms[i].weight.copy_(shared.weight[:layer.c_out])
+                    norms[i].bias.copy_(shared.bias[:layer.c_out])
+            if plan.hidden > 0:
+                linears[0].weight.copy_(supernet.hidden.weight[:plan.hidden, :plan.features])
+                linears[0].bias.copy_(supernet.hidden.bias[:plan.hidden])
+                linears[1].weight.copy_(supernet.out.weight[:, :plan.hidden])
+            else:
+                linears[0].weight.copy_(supernet.out.weight[:, :plan.features])
+            linears[-1].bias.copy_(supernet.out.bias)
+        supernet.eval()
+        network.eval()
+        x = torch.randn(4, 1, 8, 8)
+        assert torch.allclose(supernet(x, arch), network(x), atol=1e-5), space.describe(arch)
+
+
+def test_single_path_one_shot_searches_the_chain_space() -> None:
+    ev = TrainingEvaluator(data="digits", space="chain", space_params={"max_layers": 3, "widths": [8, 16]},
+                           epochs=1, train_subset=400, measure_latency=False, threads=1)
+    result = create_oneshot("spos", epochs=2, seed=0, **QUICK["spos"]).search(ev)
+    ev.natural_space().validate(result.arch)
+    assert 0.0 <= result.metrics["val_accuracy"] <= 1.0
+    again = create_oneshot("spos", epochs=2, seed=0, **QUICK["spos"]).search(ev)
+    assert again.arch == result.arch and again.metrics["val_accuracy"] == result.metrics["val_accuracy"]
+    with pytest.raises(ValidationError, match="DARTS searches a CellSpace one-shot"):
+        create_oneshot("darts", epochs=1).search(ev)

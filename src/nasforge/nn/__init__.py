@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from nasforge.nn._cell_net import CELL_OPS, Cell, CellNetwork, ReLUConvBN, ResidualReduction, Zero
+from nasforge.nn._chain_supernet import ChainSupernet
 from nasforge.nn._costs import count_flops, count_params, latency_ms
 from nasforge.nn._layers import ACTIVATIONS, Branches, SepConv, activation, norm1d, norm2d
 from nasforge.nn._supernet import CellSupernet, MixedCell
@@ -15,6 +16,7 @@ __all__ = [
     "Cell",
     "CellNetwork",
     "CellSupernet",
+    "ChainSupernet",
     "MixedCell",
     "ReLUConvBN",
     "ResidualReduction",

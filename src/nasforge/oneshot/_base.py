@@ -22,8 +22,8 @@ from nasforge._registry import Registry
 from nasforge._validation import check_float, check_int
 from nasforge.evaluators import TrainingEvaluator
 from nasforge.exceptions import ValidationError
-from nasforge.nn import CellSupernet, seeded_torch_rng
-from nasforge.spaces import Architecture, CellSpace
+from nasforge.nn import CellSupernet, ChainSupernet, seeded_torch_rng
+from nasforge.spaces import Architecture, CellSpace, ChainSpace, SearchSpace
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,7 @@ def shuffled(idx: np.ndarray, batch_size: int, generator: torch.Generator) -> It
             yield batch
 
 
-def recalibrate(net: CellSupernet, weights: torch.Tensor, data: SearchData, batch_size: int,
+def recalibrate(net: nn.Module, weights: Any, data: SearchData, batch_size: int,
                 generator: torch.Generator, n_batches: int = 10) -> None:
     """Re-estimate every batch-norm's running statistics for the path ``weights`` (single-path one-shot, Guo et
     al. 2020): reset them, then average over ``n_batches`` training mini-batches in training mode."""
@@ -103,7 +103,7 @@ def recalibrate(net: CellSupernet, weights: torch.Tensor, data: SearchData, batc
             module.momentum = 0.1
 
 
-def accuracy(net: CellSupernet, weights: torch.Tensor, data: SearchData, idx: np.ndarray,
+def accuracy(net: nn.Module, weights: Any, data: SearchData, idx: np.ndarray,
              batch_size: int = 256) -> float:
     """Accuracy of the supernet with ``weights`` on the examples ``idx`` (evaluation mode)."""
     net.eval()
@@ -116,7 +116,9 @@ def accuracy(net: CellSupernet, weights: torch.Tensor, data: SearchData, idx: np
 
 
 class OneShotMethod(ABC):
-    """Trains a :class:`~nasforge.nn.CellSupernet` on a training evaluator's data and derives an architecture.
+    """Trains a weight-sharing supernet (:class:`~nasforge.nn.CellSupernet`, or :class:`~nasforge.nn.ChainSupernet`
+    for the methods whose ``spaces`` include the chain space) on a training evaluator's data and derives an
+    architecture.
 
     Subclasses implement ``_setup`` (their architecture parameters and optimisers), ``_epoch`` (one pass over
     the data; returns the epoch's figures) and ``_derive`` (the current architecture); ``_final`` may search
@@ -131,6 +133,7 @@ class OneShotMethod(ABC):
     """
 
     registry_name: ClassVar[str]
+    spaces: ClassVar[tuple[type[SearchSpace], ...]] = (CellSpace,)  # the spaces the method has a supernet for
 
     def __init__(self, *, epochs: int = 10, batch_size: int = 64, lr: float = 0.025, momentum: float = 0.9,
                  weight_decay: float = 3e-4, grad_clip: float = 5.0, seed: int = 0,
@@ -152,12 +155,12 @@ class OneShotMethod(ABC):
                 "threads": self.threads}
 
     # -- the loop ----------------------------------------------------------------------------------
-    @staticmethod
-    def check(evaluator: TrainingEvaluator) -> CellSpace:
-        """The evaluator's cell space; raises if the evaluator cannot be searched one-shot."""
+    def check(self, evaluator: TrainingEvaluator) -> SearchSpace:
+        """The evaluator's space; raises if this method cannot search it one-shot."""
         space = evaluator.natural_space()
-        if not isinstance(space, CellSpace):
-            raise ValidationError(f"One-shot search needs a cell space (nb201); the evaluator's space is "
+        if not isinstance(space, self.spaces):
+            names = " or ".join(cls.__name__ for cls in self.spaces)
+            raise ValidationError(f"{type(self).__name__} searches a {names} one-shot; the evaluator's space is "
                                   f"{type(space).__name__}.")
         if not evaluator.classification:
             raise ValidationError("One-shot search supports classification data; this dataset is a regression.")
@@ -165,7 +168,7 @@ class OneShotMethod(ABC):
 
     def search(self, evaluator: TrainingEvaluator,
                callback: Callable[[Mapping[str, Any]], None] | None = None) -> OneShotResult:
-        """Train the supernet of ``evaluator``'s cell space on its data; ``callback`` gets each epoch's row."""
+        """Train the supernet of ``evaluator``'s space on its data; ``callback`` gets each epoch's row."""
         space = self.check(evaluator)
         if self.threads is not None:
             torch.set_num_threads(self.threads)
@@ -175,13 +178,19 @@ class OneShotMethod(ABC):
         half = len(train) // 2
         x, y = evaluator.tensors
         data = SearchData(x=x, y=y, train=np.sort(train[:half]), arch=np.sort(train[half:]), val=split.val)
-        self.coding = CellCoding(space)
         wall, cpu = time.perf_counter(), time.process_time()
         history: list[dict[str, Any]] = []
         with seeded_torch_rng(self.seed) as generator:
             self.generator = generator
-            self.net = CellSupernet(space.edges, space.n_nodes, space.ops, evaluator.dataset.input_shape[0],
-                                    evaluator.dataset.n_outputs, space.channels, space.cells_per_stage)
+            self.space = space
+            shape, n_outputs = evaluator.dataset.input_shape, evaluator.dataset.n_outputs
+            if isinstance(space, CellSpace):
+                self.coding = CellCoding(space)
+                self.net: nn.Module = CellSupernet(space.edges, space.n_nodes, space.ops, shape[0], n_outputs,
+                                                   space.channels, space.cells_per_stage)
+            else:
+                assert isinstance(space, ChainSpace)
+                self.net = ChainSupernet(space, shape, n_outputs)
             self.optimizer = torch.optim.SGD(self.net.parameters(), lr=self.lr, momentum=self.momentum,
                                              weight_decay=self.weight_decay)
             self.schedule = torch.optim.lr_scheduler.CosineAnnealingLR(self.optimizer, self.epochs)
@@ -190,13 +199,13 @@ class OneShotMethod(ABC):
                 row: dict[str, Any] = {"epoch": epoch, **self._epoch(epoch, data)}
                 self.schedule.step()
                 derived = self._derive(data)
-                row["arch"] = space.format(derived) if derived is not None else None
+                row["arch"] = space.describe(derived) if derived is not None else None
                 row["time_s"] = time.perf_counter() - wall
                 history.append(row)
                 if callback is not None:
                     callback(row)
             arch = self._final(data)
-            path = self.coding.one_hot(arch)
+            path = self.path(arch)
             recalibrate(self.net, path, data, self.batch_size, generator)
             val = accuracy(self.net, path, data, data.val)
         metrics = {"val_accuracy": val, "search_time_s": time.perf_counter() - wall,
@@ -204,6 +213,17 @@ class OneShotMethod(ABC):
                    "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0}
         return OneShotResult(method=self.registry_name, params=self.get_params(), arch=arch, metrics=metrics,
                              history=history, arch_weights=self._arch_weights())
+
+    def path(self, arch: Architecture) -> Any:
+        """What the supernet's forward takes to run ``arch`` alone: constant one-hot edge weights for a cell
+        supernet, the architecture itself for a chain supernet."""
+        return self.coding.one_hot(arch) if isinstance(self.net, CellSupernet) else arch
+
+    @property
+    def cells(self) -> CellSupernet:
+        """The supernet, for the methods that weight a cell supernet's edges."""
+        assert isinstance(self.net, CellSupernet), f"{type(self).__name__} needs a cell supernet"
+        return self.net
 
     def step_weights(self, loss: torch.Tensor) -> None:
         """One SGD step of the shared weights on ``loss`` (gradients clipped to ``grad_clip``)."""

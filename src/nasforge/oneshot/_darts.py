@@ -45,7 +45,7 @@ class DARTS(OneShotMethod):
                 "arch_weight_decay": self.arch_weight_decay, "beta_reg": self.beta_reg}
 
     def _setup(self, data: SearchData) -> None:
-        self.alpha = nn.Parameter(1e-3 * torch.randn(self.net.n_edges, self.net.n_ops))
+        self.alpha = nn.Parameter(1e-3 * torch.randn(self.cells.n_edges, self.cells.n_ops))
         self.arch_optimizer = torch.optim.Adam([self.alpha], lr=self.arch_lr, betas=(0.5, 0.999),
                                                weight_decay=self.arch_weight_decay)
 

@@ -74,13 +74,13 @@ class ENAS(OneShotMethod):
                 "baseline_decay": self.baseline_decay, "n_final": self.n_final, "n_eval": self.n_eval}
 
     def _setup(self, data: SearchData) -> None:
-        self.controller = Controller(self.net.n_edges, self.net.n_ops)
+        self.controller = Controller(self.cells.n_edges, self.cells.n_ops)
         self.controller_optimizer = torch.optim.Adam(self.controller.parameters(), lr=self.controller_lr)
         self.baseline: float | None = None
 
     def _path(self, picks: list[int]) -> torch.Tensor:
-        path = torch.zeros(self.net.n_edges, self.net.n_ops)
-        path[torch.arange(self.net.n_edges), torch.tensor(picks)] = 1.0
+        path = torch.zeros(self.cells.n_edges, self.cells.n_ops)
+        path[torch.arange(self.cells.n_edges), torch.tensor(picks)] = 1.0
         return path
 
     def _epoch(self, epoch: int, data: SearchData) -> dict[str, float]:
@@ -124,7 +124,7 @@ class ENAS(OneShotMethod):
         for arch in candidates:
             key = self.coding.space.key(arch)
             if key not in scores:
-                path = self.coding.one_hot(arch)
+                path = self.path(arch)
                 recalibrate(self.net, path, data, self.batch_size, self.generator)
                 scores[key] = (accuracy(self.net, path, data, data.val[: self.n_eval]), arch)
         return max(scores.values(), key=lambda item: item[0])[1]

@@ -40,7 +40,7 @@ class GDAS(OneShotMethod):
                 "arch_weight_decay": self.arch_weight_decay}
 
     def _setup(self, data: SearchData) -> None:
-        self.alpha = nn.Parameter(1e-3 * torch.randn(self.net.n_edges, self.net.n_ops))
+        self.alpha = nn.Parameter(1e-3 * torch.randn(self.cells.n_edges, self.cells.n_ops))
         self.arch_optimizer = torch.optim.Adam([self.alpha], lr=self.arch_lr, betas=(0.5, 0.999),
                                                weight_decay=self.arch_weight_decay)
 

@@ -5,27 +5,31 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import torch
 from torch import nn
 
 from nasforge._validation import check_int
 from nasforge.oneshot._base import OneShotMethod, SearchData, accuracy, recalibrate, register_oneshot, shuffled
-from nasforge.spaces import Architecture
+from nasforge.spaces import Architecture, CellSpace, ChainSpace
 
 
 @register_oneshot("spos")
 class SinglePathOneShot(OneShotMethod):
-    """Training: each step runs one path drawn uniformly (one op per edge), so every op's weights learn and
-    memory does not grow with the number of ops. Search: evolution over the trained supernet; an architecture's
-    fitness is its accuracy on ``n_eval`` validation examples with the shared weights, after its batch-norm
-    statistics are recalibrated on training batches. Each generation keeps the ``parents`` best and fills the
-    population half by mutation, half by crossover (the space's own operators).
+    """Training: each step runs one path, an architecture drawn uniformly from the space (a cell: one op per
+    edge; a chain: depth, ops, widths, kernels, strides and the global choices), so every op's weights learn and
+    memory does not grow with the number of choices. Cell and chain spaces.
+
+    Search: evolution over the trained supernet. An architecture's fitness is its accuracy on ``n_eval``
+    validation examples with the shared weights, after its batch-norm statistics are recalibrated on training
+    batches. Each generation keeps the ``parents`` best and fills the population half by mutation, half by
+    crossover (the space's own operators).
 
     Args:
         population, generations, parents: the evolutionary search.
         n_eval: validation examples per fitness evaluation.
         Others: as in :class:`OneShotMethod`.
     """
+
+    spaces = (CellSpace, ChainSpace)
 
     def __init__(self, *, population: int = 20, generations: int = 10, parents: int = 5, n_eval: int = 500,
                  **params: Any) -> None:
@@ -49,17 +53,16 @@ class SinglePathOneShot(OneShotMethod):
         self.net.train()
         total, n = 0.0, 0
         for batch in shuffled(data.train, self.batch_size, self.generator):
-            path = torch.zeros(self.net.n_edges, self.net.n_ops)
-            path[torch.arange(self.net.n_edges), torch.randint(self.net.n_ops, (self.net.n_edges,))] = 1.0
+            path = self.path(self.space.sample(self.rng))  # a uniform draw of the space
             loss = nn.functional.cross_entropy(self.net(data.x[batch], path), data.y[batch])
             self.step_weights(loss)
             total, n = total + float(loss.detach()) * len(batch), n + len(batch)
         return {"train_loss": total / max(1, n)}
 
     def _score(self, arch: Architecture, data: SearchData) -> float:
-        key = self.coding.space.key(arch)
+        key = self.space.key(arch)
         if key not in self.fitness:
-            path = self.coding.one_hot(arch)
+            path = self.path(arch)
             recalibrate(self.net, path, data, self.batch_size, self.generator)
             self.fitness[key] = accuracy(self.net, path, data, data.val[: self.n_eval])
         return self.fitness[key]
@@ -69,7 +72,7 @@ class SinglePathOneShot(OneShotMethod):
         return self.best
 
     def _final(self, data: SearchData) -> Architecture:
-        space = self.coding.space
+        space = self.space
         self.fitness.clear()  # the weights changed since any earlier score
         population = [space.sample(self.rng) for _ in range(self.population)]
         for _ in range(self.generations + 1):

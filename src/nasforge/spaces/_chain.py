@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from nasforge.exceptions import ValidationError
@@ -18,6 +19,35 @@ if TYPE_CHECKING:
 CHAIN_OPS = ("conv", "sepconv", "maxpool", "avgpool", "branch_sum", "branch_concat")
 POOL_OPS = ("maxpool", "avgpool")
 MAX_FLAT = 4096  # features a flatten readout may feed to the head
+
+
+@dataclass(frozen=True)
+class LayerPlan:
+    """One active layer of a chain network: ``c_out`` is the channels it outputs (a pool keeps ``c_in``;
+    ``branch_concat`` outputs two branches of ``branch`` channels)."""
+
+    op: str
+    c_in: int
+    c_out: int
+    branch: int
+    kernel: int
+    stride: int
+    padding: int
+
+
+@dataclass(frozen=True)
+class ChainPlan:
+    """The shapes of a chain network: its layers, then the readout (``side``: the flattened map's side, None for
+    global average pooling), the features fed to the head, its hidden width (0: none) and dropout."""
+
+    layers: list[LayerPlan]
+    act: str
+    norm: str
+    side: int | None
+    size: tuple[int, int]
+    features: int
+    hidden: int
+    dropout: float
 
 
 @register_space("chain")
@@ -87,55 +117,71 @@ class ChainSpace(LayeredSpace):
         return (" > ".join(parts) + f" | {g['act']}, norm={g['norm']}, pad={g['padding']}, "
                 f"readout={g['readout']}, dropout={g['dropout']}, head={g['head']}")
 
-    def build(self, arch: Architecture, input_shape: tuple[int, ...], n_outputs: int) -> torch.nn.Module:
-        from torch import nn
-
-        from nasforge.nn import Branches, SepConv, activation, norm2d
-
+    def plan(self, arch: Architecture, input_shape: tuple[int, ...]) -> ChainPlan:
+        """The shapes of ``arch``'s network for images of ``input_shape`` (C, H, W): each active layer's op,
+        input and output channels, kernel, stride and padding (after the repair rule), and the readout."""
         self.validate(arch)
         if len(input_shape) != 3:
             raise ValidationError(f"The chain space builds networks for images (C, H, W). Got input shape "
                                   f"{input_shape}; use the 'mlp' space for tabular data.")
         g = dict(arch.decisions)
-        act, norm, same = str(g["act"]), str(g["norm"]), g["padding"] == "same"
+        same = g["padding"] == "same"
         c, h, w = input_shape
-        layers: list[nn.Module] = []
+        layers = []
         for layer in self.layers(arch.values()):
             op, k, s = str(layer["op"]), int(layer["kernel"]), int(layer["stride"])
-            width = int(layer["width"])
             pad = k // 2 if same else 0
             out_h, out_w = (h + 2 * pad - k) // s + 1, (w + 2 * pad - k) // s + 1
             if out_h < 1 or out_w < 1:  # repair: keep the size
                 s, pad = 1, k // 2
                 out_h, out_w = (h + 2 * pad - k) + 1, (w + 2 * pad - k) + 1
+            width = branch = int(layer["width"])
             if op in POOL_OPS:
-                pool = nn.MaxPool2d(k, s, min(pad, k // 2)) if op == "maxpool" else nn.AvgPool2d(k, s, min(pad, k // 2))
-                layers.append(pool)
-            else:
-                if op == "conv":
-                    body: nn.Module = nn.Conv2d(c, width, k, s, pad, bias=norm == "none")
-                elif op == "sepconv":
-                    body = SepConv(c, width, k, s, pad)
-                else:
-                    each = width if op == "branch_sum" else max(1, width // 2)
-                    body = Branches([nn.Conv2d(c, each, 1, s, 0, bias=norm == "none"),
-                                     nn.Conv2d(c, each, k, s, pad, bias=norm == "none")],
-                                    "sum" if op == "branch_sum" else "concat")
-                    width = each if op == "branch_sum" else 2 * each
-                layers += [body, norm2d(norm, width), activation(act)]
-                c = width
-            h, w = out_h, out_w
+                pad, width = min(pad, k // 2), c
+            elif op == "branch_concat":
+                branch = max(1, width // 2)
+                width = 2 * branch
+            layers.append(LayerPlan(op, c, width, branch, k, s, pad))
+            c, h, w = width, out_h, out_w
+        side = None
+        features = c
         if g["readout"] == "flatten":
             side = max(1, min(h, w, int(math.sqrt(MAX_FLAT / c))))
-            head: list[nn.Module] = [nn.AdaptiveAvgPool2d(side) if (side, side) != (h, w) else nn.Identity(),
-                                     nn.Flatten(), nn.Dropout(float(g["dropout"]))]
-            c = c * side * side
+            features = c * side * side
+        return ChainPlan(layers, str(g["act"]), str(g["norm"]), side, (h, w), features, int(g["head"]),
+                         float(g["dropout"]))
+
+    def build(self, arch: Architecture, input_shape: tuple[int, ...], n_outputs: int) -> torch.nn.Module:
+        from torch import nn
+
+        from nasforge.nn import Branches, SepConv, activation, norm2d
+
+        plan = self.plan(arch, input_shape)
+        act, norm = plan.act, plan.norm
+        layers: list[nn.Module] = []
+        for layer in plan.layers:
+            op, c, k, s, pad = layer.op, layer.c_in, layer.kernel, layer.stride, layer.padding
+            if op in POOL_OPS:
+                layers.append(nn.MaxPool2d(k, s, pad) if op == "maxpool" else nn.AvgPool2d(k, s, pad))
+                continue
+            if op == "conv":
+                body: nn.Module = nn.Conv2d(c, layer.c_out, k, s, pad, bias=norm == "none")
+            elif op == "sepconv":
+                body = SepConv(c, layer.c_out, k, s, pad)
+            else:
+                body = Branches([nn.Conv2d(c, layer.branch, 1, s, 0, bias=norm == "none"),
+                                 nn.Conv2d(c, layer.branch, k, s, pad, bias=norm == "none")],
+                                "sum" if op == "branch_sum" else "concat")
+            layers += [body, norm2d(norm, layer.c_out), activation(act)]
+        if plan.side is not None:
+            resize = nn.AdaptiveAvgPool2d(plan.side) if (plan.side, plan.side) != plan.size else nn.Identity()
+            head: list[nn.Module] = [resize, nn.Flatten(), nn.Dropout(plan.dropout)]
         else:
-            head = [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Dropout(float(g["dropout"]))]
-        hidden = int(g["head"])
-        if hidden > 0:
-            head += [nn.Linear(c, hidden), activation(act), nn.Dropout(float(g["dropout"]))]
-            c = hidden
+            head = [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Dropout(plan.dropout)]
+        c = plan.features
+        if plan.hidden > 0:
+            head += [nn.Linear(c, plan.hidden), activation(act), nn.Dropout(plan.dropout)]
+            c = plan.hidden
         head.append(nn.Linear(c, n_outputs))
         return nn.Sequential(*layers, *head)
 
