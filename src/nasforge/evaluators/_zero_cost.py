@@ -114,11 +114,13 @@ class ZeroCostEvaluator(Evaluator):
         with seeded_torch_rng(self.seed):
             return self._space.build(arch, self.input_shape, self.n_outputs)
 
-    def timed_scores(self, arch: Architecture, count: int | None = None) -> dict[str, tuple[float, float]]:
-        """Each of the first ``count`` proxies (default: all) of ``arch``: (score, seconds it took)."""
+    def timed_scores(self, arch: Architecture, count: int | None = None,
+                     model: nn.Module | None = None) -> dict[str, tuple[float, float]]:
+        """Each of the first ``count`` proxies (default: all) of ``arch``: (score, seconds it took). ``model``:
+        the network of ``arch`` when the caller has built it already."""
         if self.threads is not None:
             torch.set_num_threads(self.threads)
-        model = self.network(arch)
+        model = model if model is not None else self.network(arch)
         loss_fn = nn.functional.cross_entropy if self.classification else _mse
         out = {}
         n = len(self.proxies) if count is None else count
@@ -136,8 +138,8 @@ class ZeroCostEvaluator(Evaluator):
     def evaluate(self, arch: Architecture, *, budget: float | None = None,
                  report: Reporter | None = None) -> dict[str, float]:
         start = time.perf_counter()
-        metrics = {name: value for name, (value, _) in self.timed_scores(arch).items()}
         model = self.network(arch)
+        metrics = {name: value for name, (value, _) in self.timed_scores(arch, model=model).items()}
         metrics["params"] = float(count_params(model))
         metrics["flops"] = count_flops(model, self.input_shape)
         metrics["proxy_time_s"] = time.perf_counter() - start
