@@ -205,9 +205,7 @@ class OneShotMethod(ABC):
                 if callback is not None:
                     callback(row)
             arch = self._final(data)
-            path = self.path(arch)
-            recalibrate(self.net, path, data, self.batch_size, generator)
-            val = accuracy(self.net, path, data, data.val)
+            val = self.path_accuracy(arch, data)
         metrics = {"val_accuracy": val, "search_time_s": time.perf_counter() - wall,
                    "search_cpu_s": time.process_time() - cpu, "search_epochs": float(self.epochs),
                    "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0}
@@ -218,6 +216,13 @@ class OneShotMethod(ABC):
         """What the supernet's forward takes to run ``arch`` alone: constant one-hot edge weights for a cell
         supernet, the architecture itself for a chain supernet."""
         return self.coding.one_hot(arch) if isinstance(self.net, CellSupernet) else arch
+
+    def path_accuracy(self, arch: Architecture, data: SearchData, n: int | None = None) -> float:
+        """Accuracy of ``arch`` under the shared weights on the first ``n`` validation examples (default: all),
+        after its batch-norm statistics are recalibrated."""
+        path = self.path(arch)
+        recalibrate(self.net, path, data, self.batch_size, self.generator)
+        return accuracy(self.net, path, data, data.val[:n])
 
     @property
     def cells(self) -> CellSupernet:

@@ -8,12 +8,12 @@ import torch
 from torch import nn
 
 from nasforge._validation import check_choice, check_float
-from nasforge.oneshot._base import OneShotMethod, SearchData, register_oneshot, shuffled
-from nasforge.spaces import Architecture
+from nasforge.oneshot._alpha import AlphaMethod
+from nasforge.oneshot._base import SearchData, register_oneshot, shuffled
 
 
 @register_oneshot("darts")
-class DARTS(OneShotMethod):
+class DARTS(AlphaMethod):
     """Every edge computes the softmax(alpha)-weighted sum of all its ops; the shared weights descend the loss on
     one half of the training data, alpha descends the loss on the other half (Liu et al. 2019, Algorithm 1). The
     derived cell takes the op with the largest alpha on each edge. Memory grows with the number of ops.
@@ -26,28 +26,18 @@ class DARTS(OneShotMethod):
 
     Args:
         order: 1 (first order) or 2 (second order).
-        arch_lr, arch_weight_decay: Adam (betas 0.5, 0.999) on alpha, DARTS' settings.
         beta_reg: weight of the beta-DARTS regulariser (0: plain DARTS).
-        Others: as in :class:`OneShotMethod`.
+        Others: as in :class:`AlphaMethod` (arch_lr, arch_weight_decay) and :class:`OneShotMethod`.
     """
 
-    def __init__(self, *, order: int = 1, arch_lr: float = 3e-4, arch_weight_decay: float = 1e-3,
-                 beta_reg: float = 0.0, **params: Any) -> None:
+    def __init__(self, *, order: int = 1, beta_reg: float = 0.0, **params: Any) -> None:
         super().__init__(**params)
         owner = type(self).__name__
         self.order = int(check_choice(owner, "order", order, (1, 2)))
-        self.arch_lr = check_float(owner, "arch_lr", arch_lr, minimum=0, strict_minimum=True)
-        self.arch_weight_decay = check_float(owner, "arch_weight_decay", arch_weight_decay, minimum=0)
         self.beta_reg = check_float(owner, "beta_reg", beta_reg, minimum=0)
 
     def get_params(self) -> dict[str, Any]:
-        return {**super().get_params(), "order": self.order, "arch_lr": self.arch_lr,
-                "arch_weight_decay": self.arch_weight_decay, "beta_reg": self.beta_reg}
-
-    def _setup(self, data: SearchData) -> None:
-        self.alpha = nn.Parameter(1e-3 * torch.randn(self.cells.n_edges, self.cells.n_ops))
-        self.arch_optimizer = torch.optim.Adam([self.alpha], lr=self.arch_lr, betas=(0.5, 0.999),
-                                               weight_decay=self.arch_weight_decay)
+        return {**super().get_params(), "order": self.order, "beta_reg": self.beta_reg}
 
     def _loss(self, data: SearchData, batch: Any) -> torch.Tensor:
         out = self.net(data.x[batch], torch.softmax(self.alpha, dim=-1))
@@ -75,9 +65,7 @@ class DARTS(OneShotMethod):
             loss = self._loss(data, batch)
             self.step_weights(loss)
             total, n = total + float(loss.detach()) * len(batch), n + len(batch)
-        probs = torch.softmax(self.alpha.detach(), dim=-1)
-        entropy = float(-(probs * probs.log()).sum(-1).mean())
-        return {"train_loss": total / max(1, n), "alpha_entropy": entropy}
+        return {"train_loss": total / max(1, n), **self.alpha_stats()}
 
     def _unrolled_gradient(self, data: SearchData, batch: Any, arch_batch: Any) -> None:
         """Set alpha.grad to the second-order DARTS gradient (Liu et al. 2019, Eq. 7 and 8)."""
@@ -103,9 +91,3 @@ class DARTS(OneShotMethod):
             for p, b in zip(weights, backup, strict=True):
                 p.copy_(b)
         self.alpha.grad = grad_alpha - xi * (hessian[0] - hessian[1]) / (2 * eps)
-
-    def _derive(self, data: SearchData) -> Architecture:
-        return self.coding.arch(self.alpha.detach().argmax(dim=-1).tolist())
-
-    def _arch_weights(self) -> list[list[float]]:
-        return torch.softmax(self.alpha.detach(), dim=-1).tolist()

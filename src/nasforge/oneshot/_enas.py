@@ -9,7 +9,7 @@ import torch
 from torch import nn
 
 from nasforge._validation import check_float, check_int
-from nasforge.oneshot._base import OneShotMethod, SearchData, accuracy, recalibrate, register_oneshot, shuffled
+from nasforge.oneshot._base import OneShotMethod, SearchData, register_oneshot, shuffled
 from nasforge.spaces import Architecture
 
 
@@ -122,9 +122,7 @@ class ENAS(OneShotMethod):
                                                  for _ in range(self.n_final)]
         scores = {}
         for arch in candidates:
-            key = self.coding.space.key(arch)
+            key = self.space.key(arch)
             if key not in scores:
-                path = self.path(arch)
-                recalibrate(self.net, path, data, self.batch_size, self.generator)
-                scores[key] = (accuracy(self.net, path, data, data.val[: self.n_eval]), arch)
+                scores[key] = (self.path_accuracy(arch, data, self.n_eval), arch)
         return max(scores.values(), key=lambda item: item[0])[1]

@@ -8,12 +8,12 @@ import torch
 from torch import nn
 
 from nasforge._validation import check_float
-from nasforge.oneshot._base import OneShotMethod, SearchData, register_oneshot, shuffled
-from nasforge.spaces import Architecture
+from nasforge.oneshot._alpha import AlphaMethod
+from nasforge.oneshot._base import SearchData, register_oneshot, shuffled
 
 
 @register_oneshot("gdas")
-class GDAS(OneShotMethod):
+class GDAS(AlphaMethod):
     """Each step samples one op per edge with the Gumbel-softmax of alpha and runs only that op; the straight-
     through one-hot (hard sample forward, soft gradient backward) carries the gradient to alpha. Because a step
     runs one path, memory does not grow with the number of candidate ops, and the sampling noise keeps alpha
@@ -22,27 +22,17 @@ class GDAS(OneShotMethod):
 
     Args:
         tau_max, tau_min: Gumbel-softmax temperature at the first and the last epoch (GDAS: 10 and 0.1).
-        arch_lr, arch_weight_decay: Adam (betas 0.5, 0.999) on alpha.
-        Others: as in :class:`OneShotMethod`.
+        Others: as in :class:`AlphaMethod` (arch_lr, arch_weight_decay) and :class:`OneShotMethod`.
     """
 
-    def __init__(self, *, tau_max: float = 10.0, tau_min: float = 0.1, arch_lr: float = 3e-4,
-                 arch_weight_decay: float = 1e-3, **params: Any) -> None:
+    def __init__(self, *, tau_max: float = 10.0, tau_min: float = 0.1, **params: Any) -> None:
         super().__init__(**params)
         owner = type(self).__name__
         self.tau_max = check_float(owner, "tau_max", tau_max, minimum=0, strict_minimum=True)
         self.tau_min = check_float(owner, "tau_min", tau_min, minimum=0, strict_minimum=True, maximum=self.tau_max)
-        self.arch_lr = check_float(owner, "arch_lr", arch_lr, minimum=0, strict_minimum=True)
-        self.arch_weight_decay = check_float(owner, "arch_weight_decay", arch_weight_decay, minimum=0)
 
     def get_params(self) -> dict[str, Any]:
-        return {**super().get_params(), "tau_max": self.tau_max, "tau_min": self.tau_min, "arch_lr": self.arch_lr,
-                "arch_weight_decay": self.arch_weight_decay}
-
-    def _setup(self, data: SearchData) -> None:
-        self.alpha = nn.Parameter(1e-3 * torch.randn(self.cells.n_edges, self.cells.n_ops))
-        self.arch_optimizer = torch.optim.Adam([self.alpha], lr=self.arch_lr, betas=(0.5, 0.999),
-                                               weight_decay=self.arch_weight_decay)
+        return {**super().get_params(), "tau_max": self.tau_max, "tau_min": self.tau_min}
 
     def _hard_sample(self, tau: float) -> torch.Tensor:
         """(edges, ops) straight-through Gumbel-softmax one-hots: exact zeros off the sampled op."""
@@ -71,13 +61,4 @@ class GDAS(OneShotMethod):
                 self.arch_optimizer.zero_grad(set_to_none=True)
                 torch.autograd.backward(self._loss(data, arch_batch, tau))
                 self.arch_optimizer.step()
-        probs = torch.softmax(self.alpha.detach(), dim=-1)
-        entropy = float(-(probs * probs.log()).sum(-1).mean())
-        return {"train_loss": total / max(1, n), "tau": tau, "alpha_entropy": entropy,
-                "alpha_max_prob": float(probs.max(-1).values.mean())}
-
-    def _derive(self, data: SearchData) -> Architecture:
-        return self.coding.arch(self.alpha.detach().argmax(dim=-1).tolist())
-
-    def _arch_weights(self) -> list[list[float]]:
-        return torch.softmax(self.alpha.detach(), dim=-1).tolist()
+        return {"train_loss": total / max(1, n), "tau": tau, **self.alpha_stats()}

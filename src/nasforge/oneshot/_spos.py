@@ -8,7 +8,7 @@ import numpy as np
 from torch import nn
 
 from nasforge._validation import check_int
-from nasforge.oneshot._base import OneShotMethod, SearchData, accuracy, recalibrate, register_oneshot, shuffled
+from nasforge.oneshot._base import OneShotMethod, SearchData, register_oneshot, shuffled
 from nasforge.spaces import Architecture, CellSpace, ChainSpace
 
 
@@ -62,9 +62,7 @@ class SinglePathOneShot(OneShotMethod):
     def _score(self, arch: Architecture, data: SearchData) -> float:
         key = self.space.key(arch)
         if key not in self.fitness:
-            path = self.path(arch)
-            recalibrate(self.net, path, data, self.batch_size, self.generator)
-            self.fitness[key] = accuracy(self.net, path, data, data.val[: self.n_eval])
+            self.fitness[key] = self.path_accuracy(arch, data, self.n_eval)
         return self.fitness[key]
 
     def _derive(self, data: SearchData) -> Architecture | None:
