@@ -20,6 +20,7 @@ import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -52,9 +53,10 @@ def run_nasforge(args: argparse.Namespace) -> dict[str, float]:
 
     torch.set_num_threads(1)
     rgb = args.data.replace(".npz", "_rgb.npz")
-    with np.load(args.data) as d:
-        np.savez(rgb, x=np.repeat(d["x"], 3, axis=1), y=d["y"], x_test=np.repeat(d["x_test"], 3, axis=1),
-                 y_test=d["y_test"])
+    if not Path(rgb).exists():  # written once, read by every repeat
+        with np.load(args.data) as d:
+            np.savez(rgb, x=np.repeat(d["x"], 3, axis=1), y=d["y"], x_test=np.repeat(d["x_test"], 3, axis=1),
+                     y_test=d["y_test"])
     evaluator = TrainingEvaluator(data="npz", data_params={"path": rgb}, space="nb201",
                                   space_params={"channels": args.channels, "cells_per_stage": args.cells},
                                   val_fraction=0.2, measure_latency=False, threads=1, seed=args.seed)
