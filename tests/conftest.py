@@ -1,4 +1,4 @@
-"""Shared fixtures: the NAS-Bench-201 table from ../shared, small tables, toy spaces."""
+"""Shared fixtures: the NAS-Bench-201 table from ../shared, small tables, toy spaces, a feature-extractor cache."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from nasforge.generation._features import CACHE_ENV
 from nasforge.spaces import CellSpace
 
 REPO = Path(__file__).resolve().parents[1]
@@ -28,6 +29,17 @@ def nb201_path() -> str:
     if location is None:
         pytest.skip(f"NAS-Bench-201 table not found (set NASFORGE_NB201 or place it at {SHARED_NB201})")
     return str(location)
+
+
+@pytest.fixture(scope="session")
+def feature_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One temporary cache of FID feature extractors for the whole run (never the user's ~/.cache)."""
+    return tmp_path_factory.mktemp("features")
+
+
+@pytest.fixture(autouse=True)
+def _feature_cache_env(feature_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(CACHE_ENV, str(feature_cache))
 
 
 TABLE_CSV = """depth,width,act,val,test,seconds

@@ -61,6 +61,25 @@ def test_search_with_real_training_and_train_best(tmp_path: Path) -> None:
     assert set(payload) == {"best", "baseline"} and 0 <= payload["best"]["metrics"]["test_accuracy"] <= 1
 
 
+def test_generation_search_and_train_best_with_sample_grids(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'gen.db'}"
+    result = runner.invoke(app, ["search", "--task", "generation", "--data", "digits", "--space", "vae", "--epochs",
+                                 "2", "--n-trials", "2", "--seed", "0", "--train-param", "n_samples=200",
+                                 "--train-param", "threads=1", "--train-param", "min_diversity=0", "--storage", url,
+                                 "--study", "v"])
+    assert result.exit_code == 0, result.output
+    assert "val_elbo" in result.output and "2 COMPLETE" in result.output
+    out = tmp_path / "models"
+    best = runner.invoke(app, ["train-best", "--study", "v", "--storage", url, "--epochs", "2", "--out", str(out),
+                               "--json", str(tmp_path / "best.json")], env={"COLUMNS": "200"})
+    assert best.exit_code == 0, best.output
+    assert "test_elbo" in best.output and "test_fid" in best.output
+    payload = json.loads((tmp_path / "best.json").read_text())
+    assert set(payload) == {"best", "baseline"} and payload["best"]["metrics"]["test_elbo"] < 0
+    for label in ("best", "baseline"):
+        assert {p.name for p in (out / label).iterdir()} == {"samples.png", "vae.pt", "arch.json"}
+
+
 def test_zero_cost_search_and_proxy_warm_start(tmp_path: Path, nb201_path: str) -> None:
     url = f"sqlite:///{tmp_path / 'zc.db'}"
     result = runner.invoke(app, ["search", "--data", "digits", "--space", "mlp", "--proxy", "synflow", "--proxy",
@@ -153,6 +172,16 @@ BAD_INPUTS = [
     (["search", "--nb201-path", "{corrupt}"], "cannot be read"),
     (["search", "--storage", "{corrupt_db}"], "failed"),
     (["search", "--proxy", "synflow"], "'--proxy' option needs '--data'"),
+    (["search", "--task", "generation"], "'--task generation' option needs '--data'"),
+    (["search", "--task", "generate", "--data", "digits"], "'--task' option must be one of"),
+    (["search", "--task", "generation", "--data", "digits", "--space", "chain"],
+     "'space' parameter of GenerationEvaluator must be 'gan' or 'vae'"),
+    (["search", "--task", "generation", "--data", "diabetes"], "labelled images"),
+    (["search", "--task", "generation", "--data", "digits", "--train-param", "loss=wgan"],
+     "'loss' parameter of GenerationEvaluator"),
+    (["search", "--task", "generation", "--data", "digits", "--proxy", "synflow"], "does not apply to"),
+    (["search", "--task", "generation", "--data", "digits", "--space", "vae", "--space-param", "kernels=[4]"],
+     "'kernels' parameter of VAESpace"),
     (["oneshot", "--method", "dart"], "Unknown one-shot method 'dart'"),
     (["oneshot", "--param", "order=3"], "'order' parameter of DARTS"),
     (["oneshot", "--data", "diabetes"], "supports classification"),

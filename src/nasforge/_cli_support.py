@@ -73,9 +73,14 @@ def data_params(data: str, path: str | None, target: str | None, task: str | Non
 
 def build_evaluator(*, benchmark: str, table: str | None, arch_columns: str | None, objectives: Sequence[str],
                     nb201_path: str | None, dataset: str, noisy: bool, latency_device: str | None,
-                    report_metric: str | None, cost_metric: str | None, training: dict[str, Any] | None = None
-                    ) -> Evaluator:
-    """The evaluator the search options describe: real training, a user table, or a tabular benchmark."""
+                    report_metric: str | None, cost_metric: str | None, training: dict[str, Any] | None = None,
+                    generation: bool = False) -> Evaluator:
+    """The evaluator the search options describe: real training (classifiers, or GANs / VAEs with
+    ``generation``), a user table, or a tabular benchmark."""
+    if training is not None and generation:
+        from nasforge.evaluators import GenerationEvaluator
+
+        return GenerationEvaluator(**training)
     if training is not None and "proxies" in training:
         from nasforge.evaluators import ZeroCostEvaluator
 

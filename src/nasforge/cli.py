@@ -81,8 +81,11 @@ def search(
                                                   "npz.")] = None,
     data_path: Annotated[str | None, typer.Option(help="Folder of IDX files, or the CSV / npz file.")] = None,
     target: Annotated[str | None, typer.Option(help="With --data csv: the target column.")] = None,
-    task: Annotated[str | None, typer.Option(help="With csv / npz: classification or regression.")] = None,
-    space: Annotated[str, typer.Option(help="With --data: chain, mlp, nb201 or joint.")] = "chain",
+    task: Annotated[str | None, typer.Option(help="generation: search GAN / VAE spaces on the images of --data "
+                                                  "(FID, ELBO); with csv / npz: classification or regression.")
+                    ] = None,
+    space: Annotated[str | None, typer.Option(help="With --data: chain (default), mlp, nb201 or joint; with --task "
+                                                   "generation: gan (default) or vae.")] = None,
     space_param: Annotated[list[str] | None, typer.Option(help="Space parameter NAME=VALUE (repeatable).")] = None,
     epochs: Annotated[int, typer.Option(help="With --data: training epochs per trial.")] = 10,
     train_param: Annotated[list[str] | None, typer.Option(help="Training parameter NAME=VALUE: batch_size, lr, "
@@ -117,11 +120,21 @@ def search(
     """Search a space and store every trial."""
     with cli_errors():
         parse_constraints(constraint)  # bad input first, before any file is read
+        if task not in (None, "classification", "regression", "generation"):
+            raise ValidationError(f"The '--task' option must be one of 'generation', 'classification', "
+                                  f"'regression'. Got {task!r} instead.")
         training = None
+        generation = task == "generation"
+        if generation and data is None:
+            raise ValidationError("The '--task generation' option needs '--data' (images: digits, fashion_mnist, "
+                                  "idx, npz).")
         if data is not None:
-            training = {"data": data, "data_params": data_params(data, data_path, target, task), "space": space,
+            training = {"data": data, "data_params": data_params(data, data_path, target, None if generation else task),
+                        "space": space or ("gan" if generation else "chain"),
                         "space_params": parse_params(space_param or []), "epochs": epochs,
                         **parse_params(train_param or [])}
+        if generation and proxy:
+            raise ValidationError("The '--proxy' option scores classifiers; it does not apply to '--task generation'.")
         if warm_start is not None and warm_start_proxy is not None:
             raise ValidationError("Give either '--warm-start' or '--warm-start-proxy', not both.")
         if proxy and training is None:
@@ -132,7 +145,7 @@ def search(
         evaluator = build_evaluator(benchmark=benchmark, table=table, arch_columns=arch_columns,
                                     objectives=objective or [], nb201_path=nb201_path, dataset=dataset, noisy=noisy,
                                     latency_device=latency_device, report_metric=report_metric,
-                                    cost_metric=cost_metric, training=training)
+                                    cost_metric=cost_metric, training=training, generation=generation)
         budget = Budget(n_trials=n_trials, timeout_s=timeout, max_cost=max_cost)
         if budget.is_unlimited():
             raise ValidationError("Give a budget: --n-trials, --timeout or --max-cost.")
@@ -290,31 +303,34 @@ def oneshot(
 
 @app.command(name="train-best")
 def train_best(
-    study: Annotated[str, typer.Option(help="Name of a real-training study.")],
+    study: Annotated[str, typer.Option(help="Name of a real-training or generation study.")],
     storage: StorageOpt = DEFAULT_STORAGE,
     epochs: Annotated[int | None, typer.Option(help="Epochs of the final training (default: the study's).")] = None,
     json_path: Annotated[Path | None, typer.Option("--json", help="Also write the table to this file.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Write each model's weights (state dict), architecture JSON and, "
+                                                  "for generators, a sample grid PNG to OUT/best and "
+                                                  "OUT/baseline.")] = None,
 ) -> None:
     """Retrain the best architecture on train + validation, test it, and compare it with the space's
     hand-designed baseline trained the same way."""
-    from nasforge.evaluators import TrainingEvaluator
+    from nasforge.evaluators import GenerationEvaluator, TrainingEvaluator
 
     with cli_errors():
         loaded = load_study(name=study, storage=get_storage(storage))
         evaluator = loaded.evaluator
-        if not isinstance(evaluator, TrainingEvaluator):
+        if not isinstance(evaluator, TrainingEvaluator | GenerationEvaluator):
             raise ValidationError(f"The study {study!r} does not train networks; train-best needs a study "
                                   "searched with --data.")
         best = loaded.best_trial
         if best is None:
             raise ValidationError(f"The study {study!r} has no completed trial yet.")
-        rows = {"best": (best.arch, evaluator.final_train(best.arch, epochs))}
-        baseline = loaded.space.baseline()
-        if baseline is not None:
-            rows["baseline"] = (baseline, evaluator.final_train(baseline, epochs))
+        candidates = {"best": best.arch, "baseline": loaded.space.baseline()}
+        rows = {label: (arch, evaluator.final_train(arch, epochs, out_dir=None if out is None else out / label))
+                for label, arch in candidates.items() if arch is not None}
         metric = evaluator.report_metric() or ""
-        names = [metric, *[n for n in ("test_f1", "test_r2", "params", "flops", "latency_ms_b1", "train_time_s")
-                           if n in rows["best"][1]]]
+        extras = ("test_f1", "test_r2", "test_inception_score", "test_recon_mse", "test_fid", "params", "flops",
+                  "latency_ms_b1", "train_time_s")
+        names = [metric, *[n for n in extras if n in rows["best"][1] and n != metric]]
         table = Table("model", *names, title=f"train-best {study}: train + validation, "
                       f"{epochs or evaluator.epochs} epochs, scored on the test set")
         for label, (_, metrics) in rows.items():
@@ -322,6 +338,8 @@ def train_best(
         console.print(table)
         for label, (arch, _) in rows.items():
             console.print(f"{label}: {loaded.space.describe(arch)}", markup=False, soft_wrap=True)
+        if out is not None:
+            console.print(f"models written to {out}/", markup=False, soft_wrap=True)
         if json_path is not None:
             json_path.write_text(json.dumps({label: {"arch": arch.to_dict(), "metrics": metrics}
                                              for label, (arch, metrics) in rows.items()}, indent=2))

@@ -17,7 +17,7 @@ from nasforge.data._sources import (
     load_fashion_mnist,
     load_idx_folder,
 )
-from nasforge.data._splits import Split, holdout_split, kfold_splits
+from nasforge.data._splits import Split, holdout_split, kfold_splits, subset_split
 
 __all__ = [
     "DATASETS",
@@ -40,4 +40,5 @@ __all__ = [
     "make_dataset",
     "read_idx",
     "resolve_nb201_path",
+    "subset_split",
 ]

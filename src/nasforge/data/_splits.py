@@ -38,6 +38,16 @@ def holdout_split(dataset: Dataset, *, val_fraction: float = 0.2, test_fraction:
     return Split(np.sort(train), np.sort(val), None if test is None else np.sort(test))
 
 
+def subset_split(dataset: Dataset, *, val_fraction: float, test_fraction: float, seed: int,
+                 train_subset: int | None) -> Split:
+    """:func:`holdout_split`, with the train part cut to a seeded ``train_subset`` examples (a cheaper fidelity)."""
+    split = holdout_split(dataset, val_fraction=val_fraction, test_fraction=test_fraction, seed=seed)
+    if train_subset is not None and len(split.train) > train_subset:
+        rng = np.random.default_rng(seed)
+        split = Split(np.sort(rng.choice(split.train, train_subset, replace=False)), split.val, split.test)
+    return split
+
+
 def kfold_splits(dataset: Dataset, *, folds: int = 5, seed: int = 0) -> Iterator[Split]:
     """k folds over all examples (stratified for classification): each fold validates on one part."""
     from sklearn.model_selection import KFold, StratifiedKFold

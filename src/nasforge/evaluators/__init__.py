@@ -1,8 +1,9 @@
-"""Evaluators: turn an architecture into metrics (tabular lookups, real training, zero-cost proxies)."""
+"""Evaluators: turn an architecture into metrics (lookups, real training, proxies, generative training)."""
 
 from __future__ import annotations
 
 from nasforge.evaluators._base import Evaluator, Reporter
+from nasforge.evaluators._generation import GenerationEvaluator
 from nasforge.evaluators._nb201 import NB201Evaluator
 from nasforge.evaluators._registry import create_evaluator, list_evaluators, register_evaluator
 from nasforge.evaluators._table import TableEvaluator
@@ -11,6 +12,7 @@ from nasforge.evaluators._zero_cost import ZeroCostEvaluator
 
 __all__ = [
     "Evaluator",
+    "GenerationEvaluator",
     "NB201Evaluator",
     "Reporter",
     "TableEvaluator",

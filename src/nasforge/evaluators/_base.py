@@ -27,6 +27,13 @@ class Evaluator(ABC):
     def get_params(self) -> dict[str, Any]:
         """Constructor parameters (JSON-compatible) that rebuild an equal evaluator."""
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled as its parameters: another process rebuilds it (and reloads its data) from them."""
+        return {"params": self.get_params()}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(**state["params"])  # type: ignore[misc]
+
     @abstractmethod
     def evaluate(self, arch: Architecture, *, budget: float | None = None,
                  report: Reporter | None = None) -> dict[str, float]:

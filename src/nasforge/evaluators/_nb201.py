@@ -80,12 +80,6 @@ class NB201Evaluator(Evaluator):
             "train_time_s": columns[COST_COLUMN],
         }
 
-    def __getstate__(self) -> dict[str, Any]:
-        return {"params": self.get_params()}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__(**state["params"])  # type: ignore[misc]
-
     def get_params(self) -> dict[str, Any]:
         return {"nb201_path": self.nb201_path, "dataset": self.dataset, "noisy": self.noisy,
                 "latency_device": self.latency_device}

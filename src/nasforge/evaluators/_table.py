@@ -41,12 +41,6 @@ class TableEvaluator(Evaluator):
         self._report = report_metric
         self._cost = cost_metric
 
-    def __getstate__(self) -> dict[str, Any]:
-        return {"params": self.get_params()}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__(**state["params"])  # type: ignore[misc]
-
     def get_params(self) -> dict[str, Any]:
         return {"table": self._table.path, "arch_columns": list(self._table.arch_columns),
                 "objective": self.objective, "report_metric": self._report, "cost_metric": self._cost}

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import math
 import time
 from collections.abc import Mapping
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -13,7 +15,7 @@ import torch
 from torch import nn
 
 from nasforge._validation import check_choice, check_float, check_int
-from nasforge.data import Dataset, Split, holdout_split, kfold_splits, load_dataset
+from nasforge.data import Dataset, Split, holdout_split, kfold_splits, load_dataset, subset_split
 from nasforge.evaluators._base import Evaluator, Reporter
 from nasforge.evaluators._metrics import classification_metrics, regression_metrics
 from nasforge.evaluators._registry import register_evaluator
@@ -113,12 +115,6 @@ class TrainingEvaluator(Evaluator):
                 "test_fraction": self.test_fraction, "cv_folds": self.cv_folds, "train_subset": self.train_subset,
                 "threads": self.threads, "measure_latency": self.measure_latency, "seed": self.seed}
 
-    def __getstate__(self) -> dict[str, Any]:
-        return {"params": self.get_params()}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__(**state["params"])  # type: ignore[misc]
-
     @property
     def classification(self) -> bool:
         return self.dataset.task == "classification"
@@ -185,12 +181,8 @@ class TrainingEvaluator(Evaluator):
 
     def split(self) -> Split:
         """The seeded train / validation / test indices (the train part cut to ``train_subset``)."""
-        split = holdout_split(self.dataset, val_fraction=self.val_fraction, test_fraction=self.test_fraction,
-                              seed=self.seed)
-        if self.train_subset is not None and len(split.train) > self.train_subset:
-            rng = np.random.default_rng(self.seed)
-            split = Split(np.sort(rng.choice(split.train, self.train_subset, replace=False)), split.val, split.test)
-        return split
+        return subset_split(self.dataset, val_fraction=self.val_fraction, test_fraction=self.test_fraction,
+                            seed=self.seed, train_subset=self.train_subset)
 
     def _test_scores(self, model: nn.Module, split: Split) -> dict[str, float]:
         if self.dataset.x_test is not None and self.dataset.y_test is not None:
@@ -246,8 +238,10 @@ class TrainingEvaluator(Evaluator):
         metrics.update(self._costs(model))
         return metrics
 
-    def final_train(self, arch: Architecture, epochs: int | None = None) -> dict[str, float]:
-        """Retrain on train + validation with the full budget and score on the test set (``train-best``)."""
+    def final_train(self, arch: Architecture, epochs: int | None = None,
+                    out_dir: str | Path | None = None) -> dict[str, float]:
+        """Retrain on train + validation with the full budget and score on the test set (``train-best``). With
+        ``out_dir``, write the weights (``model.pt``, a state dict) and ``arch.json`` there."""
         epochs = epochs or int(self._config(arch)["epochs"])
         start, cpu = time.perf_counter(), time.process_time()
         split = holdout_split(self.dataset, val_fraction=self.val_fraction, test_fraction=self.test_fraction,
@@ -257,6 +251,12 @@ class TrainingEvaluator(Evaluator):
         metrics["train_time_s"] = time.perf_counter() - start
         metrics["cpu_time_s"] = time.process_time() - cpu
         metrics.update(self._costs(model))
+        if out_dir is not None:
+            folder = Path(out_dir)
+            folder.mkdir(parents=True, exist_ok=True)
+            torch.save(model.state_dict(), folder / "model.pt")
+            (folder / "arch.json").write_text(json.dumps({**arch.to_dict(), "input_shape": list(
+                self.dataset.input_shape), "n_outputs": self.dataset.n_outputs, "metrics": metrics}, indent=1))
         return metrics
 
 

@@ -94,12 +94,6 @@ class ZeroCostEvaluator(Evaluator):
                 "n_outputs": self.n_outputs if self.data is None else None, "threads": self.threads,
                 "seed": self.seed}
 
-    def __getstate__(self) -> dict[str, Any]:
-        return {"params": self.get_params()}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__(**state["params"])  # type: ignore[misc]
-
     def default_objective(self) -> str:
         return f"{self.proxies[0]}:max"
 

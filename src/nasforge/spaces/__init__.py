@@ -7,11 +7,13 @@ from nasforge.spaces._base import SearchSpace
 from nasforge.spaces._categorical import CategoricalSpace
 from nasforge.spaces._cell import NB201_OPS, CellSpace
 from nasforge.spaces._chain import ChainSpace
+from nasforge.spaces._gan import GANSpace
 from nasforge.spaces._joint import JointSpace
 from nasforge.spaces._layered import LayeredSpace
 from nasforge.spaces._mlp import MLPSpace
 from nasforge.spaces._registry import create_space, list_spaces, register_space
 from nasforge.spaces._table import TableSpace
+from nasforge.spaces._vae import VAESpace
 
 __all__ = [
     "NB201_OPS",
@@ -19,12 +21,14 @@ __all__ = [
     "CategoricalSpace",
     "CellSpace",
     "ChainSpace",
+    "GANSpace",
     "JointSpace",
     "LayeredSpace",
     "MLPSpace",
     "Scalar",
     "SearchSpace",
     "TableSpace",
+    "VAESpace",
     "create_space",
     "list_spaces",
     "register_space",
