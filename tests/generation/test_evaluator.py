@@ -105,7 +105,8 @@ def test_failed_trials_are_stored_with_their_reason(tmp_path: Path) -> None:
 @pytest.mark.parametrize("strategy", ["evolution", "reinforce", "nsga2"])
 def test_strategies_search_generators(strategy: str) -> None:
     ev = GenerationEvaluator(space="gan", **{**FAST, "epochs": 1, "min_diversity": 0.0})  # type: ignore[arg-type]
-    objectives = ["val_fid:min", "params:min"] if strategy == "nsga2" else None
+    # nsga2: FID against generator size; reinforce: the Inception Score as reward (AutoGAN's controller)
+    objectives = {"nsga2": ["val_fid:min", "params:min"], "reinforce": ["val_inception_score:max"]}.get(strategy)
     params = {"evolution": {"population_size": 2, "sample_size": 2}, "nsga2": {"population_size": 2}}.get(strategy, {})
     study = create_study(evaluator=ev, strategy=create_strategy(strategy, seed=0, **params),
                          budget=Budget(n_trials=3), objectives=objectives)
@@ -113,6 +114,7 @@ def test_strategies_search_generators(strategy: str) -> None:
     done = study.completed_trials()
     assert len(done) == 3 and len({t.arch for t in done}) == 3
     assert all(t.arch.space == "gan" and "val_fid" in t.metrics for t in done)
+    assert study.objectives[0].name == (objectives or ["val_fid"])[0].split(":")[0]
     if strategy == "nsga2":
         assert 1 <= len(study.pareto_front()) <= 3
 

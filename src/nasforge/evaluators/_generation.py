@@ -52,14 +52,16 @@ class GenerationEvaluator(Evaluator):
         lr, d_lr: Adam's learning rates (default 2e-4 for GANs, 1e-3 for VAEs; ``d_lr`` the discriminator's).
         beta1: Adam's first momentum (GANs). loss: ``hinge`` or ``nonsaturating``. n_critic: discriminator steps
             per generator step.
-        feature_epochs, cache: training epochs and cache folder of the feature extractor.
+        feature_epochs, feature_seed, cache: training epochs, seed and cache folder of the feature extractor (fixed
+            apart from ``seed``, so that runs with other seeds are scored by the same extractor).
     """
 
     def __init__(self, *, data: str = "digits", data_params: Mapping[str, Any] | None = None, space: str = "gan",
                  space_params: Mapping[str, Any] | None = None, epochs: int = 10, batch_size: int = 64,
                  lr: float | None = None, d_lr: float | None = None, beta1: float = 0.5, loss: str = "hinge",
                  n_critic: int = 1, n_samples: int = 2000, val_fraction: float = 0.1, test_fraction: float = 0.1,
-                 train_subset: int | None = None, feature_epochs: int = 3, cache: str | None = None,
+                 train_subset: int | None = None, feature_epochs: int = 3, feature_seed: int = 0,
+                 cache: str | None = None,
                  min_diversity: float = 0.1, threads: int | None = None, seed: int = 0) -> None:
         owner = type(self).__name__
         self.data, self.data_params = data, dict(data_params or {})
@@ -84,6 +86,7 @@ class GenerationEvaluator(Evaluator):
         self.train_subset = None if train_subset is None else check_int(owner, "train_subset", train_subset,
                                                                          minimum=self.batch_size)
         self.feature_epochs = check_int(owner, "feature_epochs", feature_epochs, minimum=1)
+        self.feature_seed = check_int(owner, "feature_seed", feature_seed, minimum=0)
         self.cache = cache
         self.min_diversity = check_float(owner, "min_diversity", min_diversity, minimum=0)
         self.threads = None if threads is None else check_int(owner, "threads", threads, minimum=1)
@@ -101,7 +104,8 @@ class GenerationEvaluator(Evaluator):
                 "space_params": self._space.get_params(), "epochs": self.epochs, "batch_size": self.batch_size,
                 "lr": self.lr, "d_lr": self.d_lr, "beta1": self.beta1, "loss": self.loss, "n_critic": self.n_critic,
                 "n_samples": self.n_samples, "val_fraction": self.val_fraction, "test_fraction": self.test_fraction,
-                "train_subset": self.train_subset, "feature_epochs": self.feature_epochs, "cache": self.cache,
+                "train_subset": self.train_subset, "feature_epochs": self.feature_epochs,
+                "feature_seed": self.feature_seed, "cache": self.cache,
                 "min_diversity": self.min_diversity, "threads": self.threads, "seed": self.seed}
 
     def default_objective(self) -> str:
@@ -143,7 +147,7 @@ class GenerationEvaluator(Evaluator):
         """The scorer: the cached feature extractor and the real validation and test statistics."""
         if self._quality is None:
             split = self.split()
-            net = feature_net(self.dataset, epochs=self.feature_epochs, seed=self.seed, cache=self.cache)
+            net = feature_net(self.dataset, epochs=self.feature_epochs, seed=self.feature_seed, cache=self.cache)
             self._quality = Quality(net, {"val": self.dataset.x[split.val][:self.n_samples],
                                           "test": self._test_images(split)[:self.n_samples]})
         return self._quality
