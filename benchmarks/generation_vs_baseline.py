@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +45,7 @@ def compose(summary: dict[str, Any], models: Path, out: Path) -> None:
     """The side-by-side grid of the first seed's baseline and best samples, from a finished run's summary."""
     first, metric = summary["seeds"][0], summary["metric"]
     panels = [(f"{label} (seed {first}), {metric} {summary['runs'][label][0][metric]:.1f}\n"
-               + "\n".join(summary[f"{label}_arch"].split(" | ")),
+               + textwrap.fill(summary[f"{label}_arch"], 52),
                models / summary["study"] / f"{label}-seed{first}" / "samples.png") for label in ("baseline", "best")]
     side_by_side(panels, out)
 
