@@ -170,7 +170,6 @@ class GenerationEvaluator(Evaluator):
                 on_epoch = None if report is None else (lambda e: report(e, {"val_fid": self.quality().scores(
                     generate(generator, self.n_samples, self.seed + _VAL_SEED), "val")["fid"]}))
                 train_gan(generator, critic, images * 2.0 - 1.0, config, rng, on_epoch)
-                generator.d_params = count_params(critic)  # type: ignore[assignment]
                 return generator
             assert isinstance(self._space, VAESpace)
             vae = self._space.vae(arch, shape)
@@ -197,10 +196,11 @@ class GenerationEvaluator(Evaluator):
             scores.update(vae_scores(model, torch.from_numpy(images), seed))  # type: ignore[arg-type]
         return scores
 
-    def _costs(self, model: nn.Module) -> dict[str, float]:
-        if self.gan:
-            return {"params": float(count_params(model)), "d_params": float(model.d_params),  # type: ignore[arg-type]
-                    "flops": count_flops(model, (int(model.z_dim),))}  # type: ignore[arg-type]
+    def _costs(self, model: nn.Module, arch: Architecture) -> dict[str, float]:
+        if isinstance(self._space, GANSpace):
+            critic = self._space.discriminator(arch, self.image_shape)
+            return {"params": float(count_params(model)), "d_params": float(count_params(critic)),
+                    "flops": count_flops(model, (self._space.z_dim,))}
         return {"params": float(count_params(model)), "flops": count_flops(model, self.image_shape)}
 
     def evaluate(self, arch: Architecture, *, budget: float | None = None,
@@ -217,7 +217,7 @@ class GenerationEvaluator(Evaluator):
         metrics["train_time_s"] = time.perf_counter() - start
         metrics["cpu_time_s"] = time.process_time() - cpu
         metrics["epochs"] = float(epochs)
-        metrics.update(self._costs(model))
+        metrics.update(self._costs(model, arch))
         return metrics
 
     def final_train(self, arch: Architecture, epochs: int | None = None,
@@ -232,7 +232,7 @@ class GenerationEvaluator(Evaluator):
         metrics = {f"test_{k}": v for k, v in self.score(model, "test", self._test_images(split)).items()}
         metrics["train_time_s"] = time.perf_counter() - start
         metrics["cpu_time_s"] = time.process_time() - cpu
-        metrics.update(self._costs(model))
+        metrics.update(self._costs(model, arch))
         if out_dir is not None:
             folder = Path(out_dir)
             folder.mkdir(parents=True, exist_ok=True)

@@ -26,15 +26,16 @@ class Quality:
     def __init__(self, net: FeatureNet, references: dict[str, np.ndarray]) -> None:
         self.net = net
         self._stats: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        self._spread = 0.0
+        self._spreads: dict[str, float] = {}
         for name, images in references.items():
             feats, _ = extract(net, images)
             self._stats[name] = gaussian_stats(feats)
-            self._spread = _spread(feats)
+            self._spreads[name] = _spread(feats)
 
     def scores(self, images: np.ndarray, reference: str) -> dict[str, float]:
         """``fid`` against ``reference``, ``inception_score``, and ``diversity``: the images' mean pairwise
         feature distance over the real images' (about 1 for a healthy generator, near 0 when collapsed)."""
         feats, probs = extract(self.net, images)
         return {"fid": frechet_distance(*gaussian_stats(feats), *self._stats[reference]),
-                "inception_score": inception_score(probs), "diversity": _spread(feats) / max(self._spread, 1e-12)}
+                "inception_score": inception_score(probs),
+                "diversity": _spread(feats) / max(self._spreads[reference], 1e-12)}
