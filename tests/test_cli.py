@@ -173,6 +173,8 @@ BAD_INPUTS = [
     (["search", "--storage", "{corrupt_db}"], "failed"),
     (["search", "--proxy", "synflow"], "'--proxy' option needs '--data'"),
     (["search", "--task", "generation"], "'--task generation' option needs '--data'"),
+    (["search", "--workers", "0"], "'n_workers' parameter of Study.optimize must be an int >= 1"),
+    (["search", "--workers", "2", "--prune"], "use --workers 1"),
     (["search", "--task", "generate", "--data", "digits"], "'--task' option must be one of"),
     (["search", "--task", "generation", "--data", "digits", "--space", "chain"],
      "'space' parameter of GenerationEvaluator must be 'gan' or 'vae'"),

@@ -135,8 +135,8 @@ def progress_bar(total: int | None, description: str) -> Progress:
                     TextColumn("{task.fields[best]}"), console=err_console, transient=False)
 
 
-def run_with_progress(study: Study, *, max_failures: int | None) -> None:
-    """``study.optimize()`` with a progress bar over the trial budget."""
+def run_with_progress(study: Study, *, max_failures: int | None, workers: int = 1) -> None:
+    """``study.optimize()`` (in ``workers`` processes) with a progress bar over the trial budget."""
     total = study.budget.n_trials
     done = sum(1 for t in study.trials if t.counted)
     with progress_bar(total, study.name) as progress:
@@ -147,7 +147,7 @@ def run_with_progress(study: Study, *, max_failures: int | None) -> None:
             label = "" if best is None else f"best {s.objectives[0].name}={best.metrics[s.objectives[0].name]:.4g}"
             progress.update(task, advance=1 if trial.counted else 0, best=label)
 
-        study.optimize(callbacks=[advance], max_failures=max_failures)
+        study.optimize(callbacks=[advance], max_failures=max_failures, n_workers=workers)
 
 
 def print_best(study: Study, storage_label: str) -> None:

@@ -31,6 +31,7 @@ from nasforge._cli_support import (
     split_list,
     zero_cost_params,
 )
+from nasforge._validation import check_int
 from nasforge.benchmarks import WITHIN, result_rows, run_strategy
 from nasforge.evaluators import NB201Evaluator
 from nasforge.exceptions import ValidationError
@@ -114,12 +115,18 @@ def search(
     warm_start_pool: Annotated[int, typer.Option(help="With --warm-start-proxy: random architectures scored.")] = 1000,
     proxy: Annotated[list[str] | None, typer.Option(help="With --data: score by these zero-cost proxies instead of "
                                                          "training (repeatable; the first is the objective).")] = None,
+    workers: Annotated[int, typer.Option(help="Evaluate in this many worker processes at once (pruning needs 1).")
+                       ] = 1,
     storage: StorageOpt = DEFAULT_STORAGE,
     study: Annotated[str | None, typer.Option(help="Study name (default: generated).")] = None,
 ) -> None:
     """Search a space and store every trial."""
     with cli_errors():
         parse_constraints(constraint)  # bad input first, before any file is read
+        check_int("Study.optimize", "n_workers", workers, minimum=1)
+        if workers > 1 and (prune or pruner):
+            raise ValidationError("Pruning reads each trial's per-epoch reports in this process: use --workers 1 "
+                                  "with --prune or --pruner.")
         if task not in (None, "classification", "regression", "generation"):
             raise ValidationError(f"The '--task' option must be one of 'generation', 'classification', "
                                   f"'regression'. Got {task!r} instead.")
@@ -163,7 +170,7 @@ def search(
         result = create_study(evaluator=evaluator, strategy=chosen, objectives=objective or None, budget=budget,
                               storage=store, name=study, pruner=chosen_pruner,
                               constraints=constraint or None, warm_start=source, warm_start_top=warm_start_top)
-        run_with_progress(result, max_failures=max_failures)
+        run_with_progress(result, max_failures=max_failures, workers=workers)
         print_best(result, storage)
 
 
@@ -173,9 +180,12 @@ def resume(
     storage: StorageOpt = DEFAULT_STORAGE,
     n_trials: Annotated[int | None, typer.Option(help="New total number of trials (extends the budget).")] = None,
     max_failures: Annotated[int | None, typer.Option(help="Stop after this many failures in a row.")] = None,
+    workers: Annotated[int, typer.Option(help="Evaluate in this many worker processes at once (pruning needs 1).")
+                       ] = 1,
 ) -> None:
     """Continue a stopped or killed study until its budget is spent."""
     with cli_errors():
+        check_int("Study.optimize", "n_workers", workers, minimum=1)
         store = get_storage(storage)
         loaded = load_study(name=study, storage=store, take_over=True)
         if n_trials is not None:
@@ -184,7 +194,7 @@ def resume(
             spec["budget"] = budget.to_dict()
             store.update_study_spec(loaded.study_id, spec)
             loaded.budget = budget
-        run_with_progress(loaded, max_failures=max_failures)
+        run_with_progress(loaded, max_failures=max_failures, workers=workers)
         print_best(loaded, storage)
 
 

@@ -247,9 +247,14 @@ class Study:
         """Ask ``optimize`` to stop after the current trial (for callbacks)."""
         self._stop = True
 
-    def budget_left(self, budget: Budget, started: float) -> bool:
-        """True while ``budget`` allows another trial."""
-        if budget.n_trials is not None and self._counted >= budget.n_trials:
+    @property
+    def stopping(self) -> bool:
+        """True once ``stop()`` was called during the current ``optimize``."""
+        return self._stop
+
+    def budget_left(self, budget: Budget, started: float, pending: int = 0) -> bool:
+        """True while ``budget`` allows another trial (with ``pending`` trials still running)."""
+        if budget.n_trials is not None and self._counted + pending >= budget.n_trials:
             return False
         if budget.max_cost is not None and self._cost >= budget.max_cost:
             return False
@@ -276,33 +281,48 @@ class Study:
         return self.tell(trial, metrics)
 
     def optimize(self, budget: Budget | None = None, *, callbacks: Iterable[Callback] = (),
-                 max_failures: int | None = None) -> None:
+                 max_failures: int | None = None, n_workers: int = 1) -> None:
         """Run ask -> evaluate -> tell until the budget (default: the study's own) is spent.
 
         Args:
             budget: overrides the study's budget for this run.
             callbacks: called with (study, finished trial) after every trial; one may call ``stop()``.
             max_failures: stop after this many consecutive FAIL trials (a hopeless run).
+            n_workers: evaluate in this many worker processes at once (torch threads per worker: cores / N);
+                1 evaluates in this process, with intermediate reports and pruning.
         """
+        from nasforge._validation import check_int
+        from nasforge.study._parallel import optimize_parallel
+
         budget = budget or self.budget
         if budget.is_unlimited():
             raise ValidationError("The 'budget' of optimize must set n_trials, timeout_s or max_cost.")
+        check_int("Study.optimize", "n_workers", n_workers, minimum=1)
+        if n_workers > 1 and self.evaluator is None:
+            raise ValidationError("This study has no evaluator; use ask() and tell() instead of optimize().")
         callbacks = list(callbacks)
         self._stop = False
-        started = time.monotonic()
         failures = 0
-        while not self._stop and self.budget_left(budget, started):
-            try:
-                trial = self.ask()
-            except SearchSpaceExhausted:
-                break
-            done = self.evaluate_trial(trial)
+
+        def finished(done: FrozenTrial) -> None:
+            nonlocal failures
             failures = failures + 1 if done.state is TrialState.FAIL else 0
             for callback in callbacks:
                 callback(self, done)
             if max_failures is not None and failures >= max_failures:
                 raise NasforgeError(f"Stopped after {failures} consecutive failed trials; the last one: "
                                     f"{(done.fail_reason or '').splitlines()[0]}")
+
+        if n_workers > 1:
+            optimize_parallel(self, budget, n_workers, finished)
+            return
+        started = time.monotonic()
+        while not self._stop and self.budget_left(budget, started):
+            try:
+                trial = self.ask()
+            except SearchSpaceExhausted:
+                break
+            finished(self.evaluate_trial(trial))
 
     def summary(self) -> dict[str, Any]:
         """Counts per state and the best trial's metrics."""
