@@ -28,6 +28,7 @@ from nasforge.nn import count_flops, count_params, seeded_torch_rng
 from nasforge.spaces import Architecture, GANSpace, SearchSpace, VAESpace, create_space
 
 _VAL_SEED, _TEST_SEED = 101, 202  # offsets of the latent draws that are scored
+_QUALITIES: dict[str, Quality] = {}  # per process: settings -> scorer (the oldest of 4 is dropped)
 
 
 @register_evaluator("generation")
@@ -144,12 +145,20 @@ class GenerationEvaluator(Evaluator):
         return images
 
     def quality(self) -> Quality:
-        """The scorer: the cached feature extractor and the real validation and test statistics."""
+        """The scorer: the cached feature extractor and the real validation and test statistics. Shared by the
+        evaluators of this process with the same data and settings (a worker rebuilds its evaluator for every
+        trial; it scores against the same references)."""
         if self._quality is None:
-            split = self.split()
-            net = feature_net(self.dataset, epochs=self.feature_epochs, seed=self.feature_seed, cache=self.cache)
-            self._quality = Quality(net, {"val": self.dataset.x[split.val][:self.n_samples],
-                                          "test": self._test_images(split)[:self.n_samples]})
+            key = json.dumps([self.data, self.data_params, self.val_fraction, self.test_fraction, self.seed,
+                              self.n_samples, self.feature_epochs, self.feature_seed, self.cache], sort_keys=True)
+            if key not in _QUALITIES:
+                split = self.split()
+                net = feature_net(self.dataset, epochs=self.feature_epochs, seed=self.feature_seed, cache=self.cache)
+                if len(_QUALITIES) >= 4:
+                    _QUALITIES.pop(next(iter(_QUALITIES)))
+                _QUALITIES[key] = Quality(net, {"val": self.dataset.x[split.val][:self.n_samples],
+                                                "test": self._test_images(split)[:self.n_samples]})
+            self._quality = _QUALITIES[key]
         return self._quality
 
     # -- training ----------------------------------------------------------------------------------
