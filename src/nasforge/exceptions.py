@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 __all__ = [
+    "BudgetSpent",
+    "DuplicateTrial",
     "DuplicatedStudyError",
     "NasforgeError",
     "SearchSpaceExhausted",
@@ -39,3 +41,18 @@ class SearchSpaceExhausted(NasforgeError):
 
 class TrialPruned(NasforgeError):
     """Raised from inside an evaluation to stop an unpromising trial early."""
+
+
+class BudgetSpent(StorageError):
+    """The study's trial budget is taken: finished and running trials already reach it (several processes)."""
+
+
+class DuplicateTrial(StorageError):
+    """The architecture (at that budget) is already evaluated or being evaluated in the study.
+
+    ``existing`` is that trial: COMPLETE (its result can be reused) or RUNNING (its result is still to come).
+    """
+
+    def __init__(self, message: str, existing: object) -> None:
+        super().__init__(message)
+        self.existing = existing

@@ -38,6 +38,8 @@ class FrozenTrial:
         intermediate: step -> values reported while the trial ran (learning curves).
         retry_of: for a re-evaluation after an interruption, the number of the interrupted trial.
         budget: the fidelity (epochs) a multi-fidelity strategy asked for; None: the evaluator's full budget.
+        owner: the process running (or that ran) the trial, as ``host:pid:token``; None if not recorded.
+        heartbeat_at: when that process last said it is still working on the trial.
     """
 
     trial_id: int
@@ -52,6 +54,8 @@ class FrozenTrial:
     fail_reason: str | None = None
     retry_of: int | None = None
     budget: float | None = None
+    owner: str | None = None
+    heartbeat_at: datetime | None = None
 
     @property
     def duration_s(self) -> float | None:
@@ -69,3 +73,8 @@ class FrozenTrial:
     def counted(self) -> bool:
         """True for a finished trial that counts against the budget (interrupted ones do not)."""
         return self.state.is_finished() and not self.interrupted
+
+    @property
+    def occupies_budget(self) -> bool:
+        """True for a running trial or a counted one: what a shared study's trial budget is checked against."""
+        return self.state is TrialState.RUNNING or self.counted

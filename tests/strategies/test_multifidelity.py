@@ -115,7 +115,9 @@ def test_a_version_1_database_is_upgraded_in_place(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     SQLStorage(f"sqlite:///{path}")
     with sqlite3.connect(path) as conn:  # make it look like a database written before trials had a budget
-        conn.execute("ALTER TABLE nasforge_trials DROP COLUMN budget")
+        for column in ("budget", "owner", "heartbeat_at"):
+            conn.execute(f"ALTER TABLE nasforge_trials DROP COLUMN {column}")
+        conn.execute("DROP INDEX ix_trials_study_key")
         conn.execute("UPDATE nasforge_meta SET value = '1' WHERE key = 'schema_version'")
         conn.execute("INSERT INTO nasforge_studies (name, created_at, spec) VALUES ('s', '2026-01-01', '{}')")
         conn.execute("INSERT INTO nasforge_trials (study_id, number, state, arch, arch_key, metrics, intermediate) "
@@ -125,4 +127,4 @@ def test_a_version_1_database_is_upgraded_in_place(tmp_path: Path) -> None:
     (trial,) = storage.get_trials(1)
     assert trial.metrics == {"v": 1.0} and trial.budget is None
     with sqlite3.connect(path) as conn:
-        assert conn.execute("SELECT value FROM nasforge_meta WHERE key = 'schema_version'").fetchone() == ("2",)
+        assert conn.execute("SELECT value FROM nasforge_meta WHERE key = 'schema_version'").fetchone() == ("3",)

@@ -14,10 +14,10 @@ from nasforge.study import Budget, Study, create_study
 COLUMNS = ["op_1_0", "op_2_0", "op_2_1"]
 
 
-def _run(table: str, strategy: object, n: int) -> Study:
+def _run(table: str, strategy: object, n: int, allow_duplicates: bool = False) -> Study:
     ev = TableEvaluator(table=table, arch_columns=COLUMNS, objective="score:max")
     study = create_study(evaluator=ev, strategy=strategy, storage=InMemoryStorage(),  # type: ignore[arg-type]
-                         budget=Budget(n_trials=n))
+                         budget=Budget(n_trials=n), allow_duplicates=allow_duplicates)
     study.optimize()
     return study
 
@@ -37,7 +37,7 @@ def test_grid_shuffle_is_seeded(toy_table: str) -> None:
 
 def test_evolution_population_ages(toy_table: str) -> None:
     strategy = RegularizedEvolution(population_size=4, sample_size=2, seed=0)
-    study = _run(toy_table, strategy, 12)
+    study = _run(toy_table, strategy, 12, allow_duplicates=True)  # every child evaluated: no reused results
     population = list(strategy._population)
     assert len(population) == 4
     assert [a for a, _ in population] == [t.arch for t in study.trials[-4:]]  # the youngest four

@@ -72,7 +72,8 @@ def run_strategy(evaluator: Evaluator, strategy: str, params: dict[str, Any], se
     for row, seed in enumerate(seeds):
         study = create_study(evaluator=evaluator, strategy=create_strategy(strategy, seed=seed, **params),
                              objectives=objective, storage=InMemoryStorage(), name=f"{strategy}-{seed}",
-                             warm_start=None if warm_start is None else warm_start(seed))
+                             warm_start=None if warm_start is None else warm_start(seed),
+                             allow_duplicates=True)  # every proposal is a query, as the published protocols count
         study.optimize(Budget(n_trials=max_queries))
         best_score, best_value, q = -math.inf, math.nan, 0
         for trial in study.trials:

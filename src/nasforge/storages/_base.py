@@ -61,8 +61,24 @@ class BaseStorage(ABC):
 
     @abstractmethod
     def create_trial(self, study_id: int, arch: Architecture, arch_key: str,
-                     retry_of: int | None = None, budget: float | None = None) -> FrozenTrial:
-        """Create a RUNNING trial with the next number."""
+                     retry_of: int | None = None, budget: float | None = None, *, owner: str | None = None,
+                     max_active: int | None = None, unique: bool = False) -> FrozenTrial:
+        """Create a RUNNING trial with the next number, in one transaction with these checks:
+
+        - ``max_active``: BudgetSpent if the study's running and counted trials already reach it (an exact
+          trial budget for several processes sharing the study);
+        - ``unique``: DuplicateTrial (carrying that trial) if a RUNNING or COMPLETE trial of the study has the
+          same ``arch_key`` and ``budget``.
+        """
+
+    @abstractmethod
+    def heartbeat(self, trial_ids: Sequence[int]) -> None:
+        """Record that the owners of these RUNNING trials are still working on them (finished ones are left)."""
+
+    @abstractmethod
+    def get_trials_since(self, study_id: int, after_trial_id: int, also: Sequence[int] = ()) -> list[FrozenTrial]:
+        """Trials of the study with an id above ``after_trial_id``, plus those with an id in ``also``, by
+        number: what another process added or finished since this one last looked."""
 
     @abstractmethod
     def report_intermediate(self, trial_id: int, step: int, values: Mapping[str, float]) -> None:

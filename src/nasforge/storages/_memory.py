@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from nasforge.exceptions import DuplicatedStudyError, StorageError, StudyNotFoundError
+from nasforge.exceptions import BudgetSpent, DuplicatedStudyError, DuplicateTrial, StorageError, StudyNotFoundError
 from nasforge.spaces import Architecture
 from nasforge.storages._base import BaseStorage, StudySummary
 from nasforge.trial import FrozenTrial, TrialState
@@ -76,17 +76,41 @@ class InMemoryStorage(BaseStorage):
             del self._studies[study_id], self._names[name]
 
     def create_trial(self, study_id: int, arch: Architecture, arch_key: str,
-                     retry_of: int | None = None, budget: float | None = None) -> FrozenTrial:
+                     retry_of: int | None = None, budget: float | None = None, *, owner: str | None = None,
+                     max_active: int | None = None, unique: bool = False) -> FrozenTrial:
         with self._lock:
             self._study(study_id)
             trials = self._trials[study_id]
+            if max_active is not None and sum(1 for t in trials if t.occupies_budget) >= max_active:
+                raise BudgetSpent(f"The study's budget of {max_active} trials is taken.")
+            if unique:
+                for other in trials:
+                    if (other.arch_key == arch_key and other.budget == budget
+                            and other.state in (TrialState.RUNNING, TrialState.COMPLETE)):
+                        raise DuplicateTrial(f"Trial {other.number} has the same architecture.", other)
             self._last_trial_id += 1
+            now = datetime.now(UTC)
             trial = FrozenTrial(trial_id=self._last_trial_id, number=len(trials), state=TrialState.RUNNING,
-                                arch=arch, arch_key=arch_key, started_at=datetime.now(UTC), retry_of=retry_of,
-                                budget=budget)
+                                arch=arch, arch_key=arch_key, started_at=now, retry_of=retry_of,
+                                budget=budget, owner=owner, heartbeat_at=now)
             trials.append(trial)
             self._trial_index[trial.trial_id] = (study_id, trial.number)
             return trial
+
+    def heartbeat(self, trial_ids: Sequence[int]) -> None:
+        now = datetime.now(UTC)
+        with self._lock:
+            for trial_id in trial_ids:
+                study_id, number = self._locate(trial_id)
+                trial = self._trials[study_id][number]
+                if trial.state is TrialState.RUNNING:
+                    self._trials[study_id][number] = replace(trial, heartbeat_at=now)
+
+    def get_trials_since(self, study_id: int, after_trial_id: int, also: Sequence[int] = ()) -> list[FrozenTrial]:
+        wanted = set(also)
+        with self._lock:
+            self._study(study_id)
+            return [t for t in self._trials[study_id] if t.trial_id > after_trial_id or t.trial_id in wanted]
 
     def _locate(self, trial_id: int) -> tuple[int, int]:
         if trial_id not in self._trial_index:

@@ -16,7 +16,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-SCHEMA_VERSION = 2  # 2: trials.budget (the fidelity a trial was evaluated at)
+SCHEMA_VERSION = 3  # 2: trials.budget (the fidelity a trial was evaluated at); 3: trials.owner, heartbeat_at
 
 metadata = MetaData()
 
@@ -52,6 +52,12 @@ trials_table = Table(
     Column("fail_reason", Text, nullable=True),
     Column("retry_of", Integer, nullable=True),
     Column("budget", Float, nullable=True),  # fidelity (epochs) asked by a multi-fidelity strategy
+    Column("owner", String(256), nullable=True),  # host:pid:token of the process running the trial
+    Column("heartbeat_at", DateTime(timezone=True), nullable=True),  # that process's last sign of life
     UniqueConstraint("study_id", "number", name="uq_trial_number"),
     Index("ix_trials_study_state", "study_id", "state"),
+    Index("ix_trials_study_key", "study_id", "arch_key"),
 )
+
+# Columns added after version 1, by the version that added them (an older database is upgraded in place).
+ADDED_COLUMNS = {2: [("budget", "FLOAT")], 3: [("owner", "VARCHAR(256)"), ("heartbeat_at", "TIMESTAMP")]}

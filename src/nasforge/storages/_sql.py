@@ -14,11 +14,25 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, NoSuchModuleError, SQLAlchemyError
 
-from nasforge.exceptions import DuplicatedStudyError, NasforgeError, StorageError, StudyNotFoundError
+from nasforge.exceptions import (
+    BudgetSpent,
+    DuplicatedStudyError,
+    DuplicateTrial,
+    NasforgeError,
+    StorageError,
+    StudyNotFoundError,
+)
 from nasforge.spaces import Architecture
 from nasforge.storages._base import BaseStorage, StudySummary
-from nasforge.storages._schema import SCHEMA_VERSION, meta_table, metadata, studies_table, trials_table
-from nasforge.trial import FrozenTrial, TrialState
+from nasforge.storages._schema import (
+    ADDED_COLUMNS,
+    SCHEMA_VERSION,
+    meta_table,
+    metadata,
+    studies_table,
+    trials_table,
+)
+from nasforge.trial import INTERRUPTED, FrozenTrial, TrialState
 
 _DRIVER_HINT = {"postgresql": "pip install 'nasforge[postgres]'"}
 
@@ -79,8 +93,13 @@ class SQLStorage(BaseStorage):
             elif int(row[0]) > SCHEMA_VERSION:
                 raise StorageError(f"Storage {url!r} has schema version {row[0]}, newer than this nasforge "
                                    f"({SCHEMA_VERSION}); upgrade nasforge.")
-            elif int(row[0]) < 2:  # version 1 -> 2: add the trials' budget column; every stored trial is kept
-                conn.execute(sa.text("ALTER TABLE nasforge_trials ADD COLUMN budget FLOAT"))
+            elif int(row[0]) < SCHEMA_VERSION:  # add the newer columns; every stored trial is kept
+                for version, columns in sorted(ADDED_COLUMNS.items()):
+                    if version > int(row[0]):
+                        for name, sql_type in columns:
+                            conn.execute(sa.text(f"ALTER TABLE nasforge_trials ADD COLUMN {name} {sql_type}"))
+                conn.execute(sa.text("CREATE INDEX IF NOT EXISTS ix_trials_study_key "
+                                     "ON nasforge_trials (study_id, arch_key)"))
                 conn.execute(meta_table.update().where(meta_table.c.key == "schema_version")
                              .values(value=str(SCHEMA_VERSION)))
 
@@ -171,26 +190,60 @@ class SQLStorage(BaseStorage):
 
     # -- trials ------------------------------------------------------------------------------------
     def create_trial(self, study_id: int, arch: Architecture, arch_key: str,
-                     retry_of: int | None = None, budget: float | None = None) -> FrozenTrial:
+                     retry_of: int | None = None, budget: float | None = None, *, owner: str | None = None,
+                     max_active: int | None = None, unique: bool = False) -> FrozenTrial:
         started = datetime.now(UTC)
+        trials = trials_table.c
         with self._transaction() as conn:
-            if not self._sqlite:  # serialise number assignment per study (SQLite's BEGIN IMMEDIATE does it)
+            if not self._sqlite:  # serialise trial creation per study (SQLite's BEGIN IMMEDIATE does it)
                 found = conn.execute(sa.select(studies_table.c.study_id).where(
                     studies_table.c.study_id == study_id).with_for_update()).first()
                 if found is None:
                     raise StudyNotFoundError(f"No study with id {study_id}.")
-            number = conn.execute(sa.select(sa.func.coalesce(sa.func.max(trials_table.c.number), -1) + 1)
-                                  .where(trials_table.c.study_id == study_id)).scalar_one()
+            if max_active is not None:
+                active = conn.execute(sa.select(sa.func.count()).where(
+                    trials.study_id == study_id,
+                    sa.or_(trials.state != TrialState.FAIL.value, trials.fail_reason.is_(None),
+                           sa.not_(trials.fail_reason.startswith(INTERRUPTED, autoescape=True))))).scalar_one()
+                if active >= max_active:
+                    raise BudgetSpent(f"The study's budget of {max_active} trials is taken.")
+            if unique:
+                same = conn.execute(sa.select(trials_table).where(
+                    trials.study_id == study_id, trials.arch_key == arch_key,
+                    trials.budget.is_(None) if budget is None else trials.budget == budget,
+                    trials.state.in_([TrialState.RUNNING.value, TrialState.COMPLETE.value]))
+                    .order_by(trials.number).limit(1)).first()
+                if same is not None:
+                    raise DuplicateTrial(f"Trial {same.number} has the same architecture.", self._frozen(same))
+            number = conn.execute(sa.select(sa.func.coalesce(sa.func.max(trials.number), -1) + 1)
+                                  .where(trials.study_id == study_id)).scalar_one()
             try:
                 result = conn.execute(trials_table.insert().values(
                     study_id=study_id, number=number, state=TrialState.RUNNING.value, arch=arch.to_json(),
                     arch_key=arch_key, metrics="{}", intermediate="{}", started_at=started,
-                    retry_of=retry_of, budget=budget))
+                    retry_of=retry_of, budget=budget, owner=owner, heartbeat_at=started))
             except IntegrityError as exc:
                 raise StudyNotFoundError(f"No study with id {study_id}.") from exc
             trial_id = int(result.inserted_primary_key[0])  # type: ignore[index]
         return FrozenTrial(trial_id=trial_id, number=int(number), state=TrialState.RUNNING, arch=arch,
-                           arch_key=arch_key, started_at=started, retry_of=retry_of, budget=budget)
+                           arch_key=arch_key, started_at=started, retry_of=retry_of, budget=budget, owner=owner,
+                           heartbeat_at=started)
+
+    def heartbeat(self, trial_ids: Sequence[int]) -> None:
+        if not trial_ids:
+            return
+        with self._transaction() as conn:
+            conn.execute(trials_table.update().where(trials_table.c.trial_id.in_(list(trial_ids)),
+                                                     trials_table.c.state == TrialState.RUNNING.value)
+                         .values(heartbeat_at=datetime.now(UTC)))
+
+    def get_trials_since(self, study_id: int, after_trial_id: int, also: Sequence[int] = ()) -> list[FrozenTrial]:
+        newer = trials_table.c.trial_id > after_trial_id
+        condition = sa.or_(newer, trials_table.c.trial_id.in_(list(also))) if also else newer
+        query = sa.select(trials_table).where(trials_table.c.study_id == study_id, condition)
+        with self._transaction() as conn:
+            rows = conn.execute(query.order_by(trials_table.c.number)).all()
+        return [self._frozen(r) for r in rows]
 
     def report_intermediate(self, trial_id: int, step: int, values: Mapping[str, float]) -> None:
         with self._transaction() as conn:
@@ -232,7 +285,7 @@ class SQLStorage(BaseStorage):
             arch=Architecture.from_json(row.arch), arch_key=row.arch_key, metrics=_metrics(row.metrics),
             intermediate={int(k): _metrics(json.dumps(v)) for k, v in json.loads(row.intermediate).items()},
             started_at=_utc(row.started_at), finished_at=_utc(row.finished_at), fail_reason=row.fail_reason,
-            retry_of=row.retry_of, budget=row.budget)
+            retry_of=row.retry_of, budget=row.budget, owner=row.owner, heartbeat_at=_utc(row.heartbeat_at))
 
     def get_trial(self, trial_id: int) -> FrozenTrial:
         with self._transaction() as conn:

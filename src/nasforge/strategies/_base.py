@@ -107,6 +107,10 @@ class Strategy(ABC):
         self._seen.add(trial.arch_key)
         self._tell(trial, self.score(trial))
 
+    def mark_seen(self, arch_key: str) -> None:
+        """Note an architecture another process is evaluating, so that it is not proposed here as well."""
+        self._seen.add(arch_key)
+
     @abstractmethod
     def _ask(self) -> Architecture:
         """Propose (subclasses)."""

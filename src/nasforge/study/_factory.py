@@ -33,7 +33,7 @@ def create_study(*, evaluator: Evaluator | None = None, space: SearchSpace | Non
                  name: str | None = None, load_if_exists: bool = False, pruner: Pruner | None = None,
                  constraints: str | Sequence[str] | None = None,
                  warm_start: Study | Sequence[FrozenTrial | Architecture] | None = None,
-                 warm_start_top: int = 10) -> Study:
+                 warm_start_top: int = 10, allow_duplicates: bool = False) -> Study:
     """Create a study (or reopen it with ``load_if_exists``).
 
     Args:
@@ -49,6 +49,9 @@ def create_study(*, evaluator: Evaluator | None = None, space: SearchSpace | Non
         pruner: stops unpromising trials from their intermediate reports (real training reports every epoch).
         constraints: ``"latency_ms<=5"`` or a list of such specs; a trial that violates one is never the best
             trial nor on the Pareto front, and strategies treat it as infeasible.
+        allow_duplicates: evaluate an architecture again when the strategy proposes it again (noisy evaluations,
+            query-counting benchmarks). By default a COMPLETE architecture's result is reused and one being
+            evaluated (by any process sharing the study) is not started twice.
 
     Example:
         >>> from nasforge import create_study, Budget
@@ -94,11 +97,12 @@ def create_study(*, evaluator: Evaluator | None = None, space: SearchSpace | Non
         "pruner": None if pruner is None else {"name": pruner.name, "params": pruner.get_params()},
         "constraints": [str(c) for c in parsed_constraints],
         "warm_start": [a.to_dict() for a in warm],
+        "allow_duplicates": bool(allow_duplicates),
     }
     study_id = store.create_study(name, spec)
     return Study(study_id=study_id, name=name, storage=store, space=space, strategy=strategy,
                  evaluator=evaluator, objectives=parsed, budget=budget, pruner=pruner, constraints=parsed_constraints,
-                 warm_start=warm)
+                 warm_start=warm, allow_duplicates=bool(allow_duplicates))
 
 
 def warm_start_architectures(source: Study | Sequence[FrozenTrial | Architecture] | None,
@@ -152,8 +156,9 @@ def load_study(*, name: str, storage: str | BaseStorage, take_over: bool = False
         pruner = create_pruner(spec.get("pruner"))
         constraints = parse_constraints(spec.get("constraints"))
         warm = [Architecture.from_dict(a) for a in spec.get("warm_start") or []]
+        allow_duplicates = bool(spec.get("allow_duplicates", True))  # studies from before the option had them
     except (KeyError, TypeError) as exc:
         raise StorageError(f"Study {name!r} has an unreadable spec ({exc!r}).") from exc
     return Study(study_id=study_id, name=name, storage=store, space=space, strategy=strategy,
                  evaluator=evaluator, objectives=objectives, budget=budget, pruner=pruner,
-                 constraints=constraints, warm_start=warm, take_over=take_over)
+                 constraints=constraints, warm_start=warm, take_over=take_over, allow_duplicates=allow_duplicates)

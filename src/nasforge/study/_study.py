@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -11,18 +12,31 @@ from typing import Any
 import numpy as np
 
 from nasforge.evaluators import Evaluator
-from nasforge.exceptions import NasforgeError, SearchSpaceExhausted, TrialPruned, ValidationError
+from nasforge.exceptions import (
+    BudgetSpent,
+    DuplicateTrial,
+    NasforgeError,
+    SearchSpaceExhausted,
+    StorageError,
+    TrialPruned,
+    ValidationError,
+)
 from nasforge.spaces import Architecture, SearchSpace
 from nasforge.storages import BaseStorage
 from nasforge.strategies import Strategy
 from nasforge.study._budget import Budget
 from nasforge.study._constraints import Constraint, total_violation
+from nasforge.study._liveness import HEARTBEAT_S, STALE_AFTER_S, Heartbeat, is_stale, process_owner
 from nasforge.study._objectives import Objective, primary_score
 from nasforge.study._pareto import hypervolume, nondominated, objective_values
 from nasforge.study._pruners import Pruner
 from nasforge.trial import INTERRUPTED, FrozenTrial, TrialState
 
 Callback = Callable[["Study", FrozenTrial], None]
+
+# Consecutive proposals of already evaluated architectures (their results reused) before a strategy is taken
+# to have nothing new to propose.
+MAX_REUSED = 1000
 
 
 class Study:
@@ -35,7 +49,8 @@ class Study:
     def __init__(self, *, study_id: int, name: str, storage: BaseStorage, space: SearchSpace,
                  strategy: Strategy, evaluator: Evaluator | None, objectives: Sequence[Objective],
                  budget: Budget, pruner: Pruner | None = None, constraints: Sequence[Constraint] = (),
-                 warm_start: Sequence[Architecture] = (), take_over: bool = False) -> None:
+                 warm_start: Sequence[Architecture] = (), take_over: bool = False,
+                 allow_duplicates: bool = False) -> None:
         self.study_id = study_id
         self.name = name
         self.storage = storage
@@ -47,6 +62,17 @@ class Study:
         self.pruner = pruner
         self.constraints = tuple(constraints)
         self.warm_start = tuple(warm_start)
+        self.allow_duplicates = allow_duplicates
+        self.owner = process_owner()
+        self.heartbeat_s = HEARTBEAT_S
+        self.stale_after_s = STALE_AFTER_S
+        self._lock = threading.Lock()
+        self._running: set[int] = set()  # ids of this process's RUNNING trials (kept alive by the heartbeat)
+        self._own: set[int] = set()  # ids of trials this process created
+        self._others_running: set[int] = set()  # RUNNING trials of other processes, to learn when they finish
+        self._last_id = 0  # the largest trial id read from storage
+        self._heartbeat: Heartbeat | None = None
+        self._stale_checked = -math.inf
         self._finished: list[FrozenTrial] = []  # for the pruner: finished trials with their learning curves
         self._stop = False
         self._retries: list[tuple[int, FrozenTrial]] = []  # (interrupted number, its trial) to evaluate first
@@ -83,16 +109,15 @@ class Study:
         original order; a sequential search then continues exactly as if it had never stopped. If a
         replayed proposal differs from the stored one (another strategy version, parallel workers),
         the strategy is rebound and told every finished trial instead. With ``take_over`` (the caller
-        continues a run whose process died), trials left RUNNING are marked FAIL ('interrupted') and their
-        architectures evaluated again first; without it, the stored study is only read, never changed.
+        continues a run whose process died), RUNNING trials of processes that died or stopped beating are
+        marked FAIL ('interrupted') and their architectures evaluated again first (the live processes sharing
+        the study keep theirs); without it, the stored study is only read, never changed.
         """
         trials = self.storage.get_trials(self.study_id)
-        if take_over and any(t.state is TrialState.RUNNING for t in trials):
-            for trial in trials:
-                if trial.state is TrialState.RUNNING:
-                    self.storage.finish_trial(trial.trial_id, TrialState.FAIL, {},
-                                              f"{INTERRUPTED}: its process stopped before it finished")
+        if take_over and self._fail_stale(trials):
             trials = self.storage.get_trials(self.study_id)
+        self._last_id = max((t.trial_id for t in trials), default=0)
+        self._others_running = {t.trial_id for t in trials if t.state is TrialState.RUNNING}
         open_retries: dict[int, FrozenTrial] = {}
         for trial in trials:
             origin = trial.number if trial.retry_of is None else trial.retry_of
@@ -114,17 +139,74 @@ class Study:
 
     def _replay(self, trials: Sequence[FrozenTrial]) -> bool:
         self._bind()
+        complete: dict[tuple[str, float | None], FrozenTrial] = {}
         for trial in trials:
             if trial.retry_of is None:
-                try:
-                    proposed, budget = self.strategy.propose()
-                except SearchSpaceExhausted:
-                    return False
-                if self.space.key(proposed) != trial.arch_key or budget != trial.budget:
+                for _ in range(MAX_REUSED):
+                    try:
+                        proposed, budget = self.strategy.propose()
+                    except SearchSpaceExhausted:
+                        return False
+                    key = (self.space.key(proposed), budget)
+                    if key == (trial.arch_key, trial.budget):
+                        break
+                    if self.allow_duplicates or key not in complete:
+                        return False
+                    self.strategy.tell(complete[key])  # the run reused this result, as ask() does
+                else:
                     return False
             if trial.counted:
                 self.strategy.tell(trial)
+            if trial.state is TrialState.COMPLETE:
+                complete.setdefault((trial.arch_key, trial.budget), trial)
         return True
+
+    # -- other processes sharing the study ---------------------------------------------------------
+    def _fail_stale(self, trials: Iterable[FrozenTrial]) -> list[FrozenTrial]:
+        """Mark RUNNING trials of dead or silent processes FAIL ('interrupted'); return those this call marked."""
+        marked = []
+        for trial in trials:
+            if is_stale(trial, self.owner, self.stale_after_s):
+                try:
+                    marked.append(self.storage.finish_trial(
+                        trial.trial_id, TrialState.FAIL, {},
+                        f"{INTERRUPTED}: its process ({trial.owner or 'unknown'}) stopped before it finished"))
+                except StorageError:
+                    continue  # finished meanwhile, by its owner or by another process that saw it first
+        return marked
+
+    def _check_stale(self) -> None:
+        """Now and then, take over the trials of processes that died: they are evaluated again first."""
+        if time.monotonic() - self._stale_checked < self.stale_after_s / 2:
+            return
+        self._stale_checked = time.monotonic()
+        for trial in self._fail_stale(self.storage.get_trials(self.study_id, [TrialState.RUNNING])):
+            self._retries.append((trial.number if trial.retry_of is None else trial.retry_of, trial))
+
+    def _sync(self) -> None:
+        """Learn the trials other processes added or finished since the last look."""
+        fresh = self.storage.get_trials_since(self.study_id, self._last_id, sorted(self._others_running))
+        for trial in fresh:
+            self._last_id = max(self._last_id, trial.trial_id)
+            if trial.trial_id in self._own:
+                continue
+            if trial.state is TrialState.RUNNING:
+                self._others_running.add(trial.trial_id)
+                self.strategy.mark_seen(trial.arch_key)
+                continue
+            self._others_running.discard(trial.trial_id)
+            self._absorb(trial)
+
+    def _absorb(self, done: FrozenTrial) -> None:
+        """Count a finished trial and teach the strategy."""
+        if self.pruner is not None and done.state is not TrialState.FAIL:
+            self._finished.append(done)
+        if done.counted:
+            self._counted += 1
+            cost_metric = self.evaluator.cost_metric() if self.evaluator is not None else None
+            if cost_metric:
+                self._cost += done.metrics.get(cost_metric, 0.0)
+            self.strategy.tell(done)
 
     # -- results -----------------------------------------------------------------------------------
     @property
@@ -186,14 +268,56 @@ class Study:
         return hypervolume(points, self.objectives, reference)
 
     # -- ask / tell --------------------------------------------------------------------------------
-    def ask(self) -> FrozenTrial:
-        """Create a RUNNING trial for the strategy's next proposal (interrupted ones first)."""
-        if self._retries:
+    def ask(self, max_trials: int | None = None) -> FrozenTrial:
+        """Create a RUNNING trial for the strategy's next proposal (interrupted ones first).
+
+        Unless the study allows duplicates, an architecture already COMPLETE in the study (at the same budget)
+        is not evaluated again: its result is told to the strategy, which proposes again; one another process
+        is evaluating is skipped (its result arrives when it finishes). ``max_trials``: raise BudgetSpent when
+        the study's running and counted trials, over every process sharing it, already reach this many.
+        """
+        self._sync()
+        self._check_stale()
+        unique = not self.allow_duplicates
+        while self._retries:
             origin, interrupted = self._retries.pop(0)
-            return self.storage.create_trial(self.study_id, interrupted.arch, interrupted.arch_key, retry_of=origin,
-                                             budget=interrupted.budget)
-        arch, budget = self.strategy.propose()
-        return self.storage.create_trial(self.study_id, arch, self.space.key(arch), budget=budget)
+            try:
+                trial = self.storage.create_trial(self.study_id, interrupted.arch, interrupted.arch_key,
+                                                  retry_of=origin, budget=interrupted.budget, owner=self.owner,
+                                                  max_active=max_trials, unique=unique)
+            except DuplicateTrial:
+                continue  # evaluated again by another process already
+            except BudgetSpent:
+                self._retries.insert(0, (origin, interrupted))
+                raise
+            return self._hold(trial)
+        for _ in range(MAX_REUSED):
+            arch, budget = self.strategy.propose()
+            try:
+                trial = self.storage.create_trial(self.study_id, arch, self.space.key(arch), budget=budget,
+                                                  owner=self.owner, max_active=max_trials, unique=unique)
+            except DuplicateTrial as duplicate:
+                existing = duplicate.existing
+                assert isinstance(existing, FrozenTrial)
+                if existing.state is TrialState.COMPLETE:
+                    self.strategy.tell(existing)
+                continue
+            return self._hold(trial)
+        raise SearchSpaceExhausted(f"The strategy proposed {MAX_REUSED} architectures in a row that the study had "
+                                   "already evaluated; nothing new is left to try.")
+
+    def _hold(self, trial: FrozenTrial) -> FrozenTrial:
+        """Register a trial this process now runs, and keep its heartbeat going."""
+        with self._lock:
+            self._own.add(trial.trial_id)
+            self._running.add(trial.trial_id)
+            if self._heartbeat is None:
+                self._heartbeat = Heartbeat(self.storage.heartbeat, self._running_ids, self.heartbeat_s)
+        return trial
+
+    def _running_ids(self) -> list[int]:
+        with self._lock:
+            return sorted(self._running)
 
     def report(self, trial: FrozenTrial, step: int, values: Mapping[str, float]) -> None:
         """Record intermediate values of a running trial; raises TrialPruned when the pruner stops it."""
@@ -222,15 +346,16 @@ class Study:
         elif state is TrialState.RUNNING:
             raise ValidationError("The 'state' parameter of Study.tell must be COMPLETE, PRUNED or FAIL. "
                                   "Got RUNNING instead.")
-        done = self.storage.finish_trial(trial.trial_id, state, values, fail_reason)
+        try:
+            done = self.storage.finish_trial(trial.trial_id, state, values, fail_reason)
+        finally:
+            with self._lock:
+                self._running.discard(trial.trial_id)
         if self.pruner is not None and done.state is not TrialState.FAIL:
-            self._finished.append(self.storage.get_trial(done.trial_id))
-        if done.counted:
-            self._counted += 1
-            cost_metric = self.evaluator.cost_metric() if self.evaluator is not None else None
-            if cost_metric:
-                self._cost += values.get(cost_metric, 0.0)
-            self.strategy.tell(done)
+            done = self.storage.get_trial(done.trial_id)  # with its learning curve
+        self._absorb(done)
+        if done.interrupted and state is TrialState.FAIL:
+            self._retries.append((done.number if done.retry_of is None else done.retry_of, done))
         return done
 
     def _objective_problem(self, values: Mapping[str, float]) -> str | None:
@@ -319,8 +444,8 @@ class Study:
         started = time.monotonic()
         while not self._stop and self.budget_left(budget, started):
             try:
-                trial = self.ask()
-            except SearchSpaceExhausted:
+                trial = self.ask(max_trials=budget.n_trials)
+            except (SearchSpaceExhausted, BudgetSpent):
                 break
             finished(self.evaluate_trial(trial))
 
