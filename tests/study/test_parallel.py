@@ -8,10 +8,10 @@ import pytest
 
 from nasforge.evaluators import GenerationEvaluator, NB201Evaluator, TrainingEvaluator
 from nasforge.exceptions import ValidationError
+from nasforge.executors._process import default_threads
 from nasforge.storages import get_storage
 from nasforge.strategies import create_strategy
 from nasforge.study import Budget, TrialState, create_study
-from nasforge.study._parallel import worker_threads
 
 
 def test_two_workers_finish_the_budget_once_each(tmp_path: Path, nb201_path: str) -> None:
@@ -50,7 +50,7 @@ def test_real_training_in_two_workers_matches_one(tmp_path: Path) -> None:
 
 
 def test_worker_threads_fit_the_cores_and_bad_counts_are_named(nb201_path: str) -> None:
-    assert worker_threads(1) >= worker_threads(2) >= 1
+    assert default_threads(1) >= default_threads(2) >= 1
     study = create_study(evaluator=NB201Evaluator(nb201_path=nb201_path), strategy="random", budget=Budget(n_trials=2))
     with pytest.raises(ValidationError, match="'n_workers' parameter of Study.optimize must be an int >= 1"):
         study.optimize(n_workers=0)

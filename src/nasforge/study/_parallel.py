@@ -1,87 +1,66 @@
-"""Parallel evaluation on one machine: a pool of worker processes keeps up to N trials running, while the
-strategy, the storage writes and the budget stay in this (the driver) process. A finished trial is told as soon
-as it arrives, so a slow trial never holds the others back."""
+"""The driver loop for evaluations that run elsewhere: an executor keeps up to N trials running, while the
+strategy, the storage writes and the budget stay in this process. A finished trial is told as soon as it
+arrives, so a slow trial never holds the others back."""
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import time
-from collections.abc import Callable, Mapping
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from nasforge.exceptions import NasforgeError, SearchSpaceExhausted
+from nasforge.exceptions import BudgetSpent, SearchSpaceExhausted
+from nasforge.executors import Executor, Outcome
 from nasforge.trial import INTERRUPTED, FrozenTrial, TrialState
 
 if TYPE_CHECKING:
-    from nasforge.evaluators import Evaluator
-    from nasforge.spaces import Architecture
     from nasforge.study._budget import Budget
     from nasforge.study._study import Study
 
-
-def worker_threads(n_workers: int) -> int:
-    """Torch threads per worker so that workers x threads fit the cores."""
-    return max(1, (os.cpu_count() or 1) // n_workers)
+POLL_S = 1.0  # how often the loop looks up from waiting (stop requests, stale trials of other processes)
 
 
-def _init_worker(threads: int) -> None:
-    import torch
-
-    torch.set_num_threads(threads)
-
-
-def _evaluate(evaluator: Evaluator, arch: Architecture, budget: float | None) -> tuple[bool, Mapping[str, float] | str]:
-    """Run in a worker: (True, metrics) or (False, the failure's reason); exceptions never cross processes."""
-    try:
-        return True, evaluator.evaluate(arch, budget=budget)
-    except Exception as exc:  # a failing architecture must not end the search
-        return False, f"{type(exc).__name__}: {exc}"
+def _tell(study: Study, outcome: Outcome) -> FrozenTrial:
+    trial = outcome.trial
+    if outcome.metrics is not None:
+        return study.tell(trial, outcome.metrics)
+    reason = outcome.reason or "failed without a reason"
+    if outcome.lost:  # evaluated again once (elsewhere, or in a fresh worker); a second loss is final
+        reason = (f"{INTERRUPTED}: {reason}" if trial.retry_of is None
+                  else f"WorkerDied: {reason}, for the second time on this architecture")
+    return study.tell(trial, state=TrialState.FAIL, fail_reason=reason)
 
 
-def optimize_parallel(study: Study, budget: Budget, n_workers: int,
-                      on_done: Callable[[FrozenTrial], None]) -> None:
-    """Keep ``n_workers`` evaluations running until ``budget`` is spent; ``on_done`` sees every finished trial.
+def optimize_with(study: Study, budget: Budget, executor: Executor, on_done: Callable[[FrozenTrial], None]) -> None:
+    """Keep ``executor`` full until ``budget`` is spent; ``on_done`` sees every finished trial.
 
-    Trials run without intermediate reports (pruners need ``n_workers=1``). A worker that dies (killed, out of
-    memory) fails the trials it held, with that reason, and stops the run.
+    Trials run without intermediate reports (pruners need the in-process loop). A trial whose worker dies is
+    marked FAIL 'interrupted' and evaluated again once; a trial past the executor's timeout fails with that
+    reason. If the loop itself stops (Ctrl-C, a callback's error), trials still running are marked FAIL
+    'interrupted' and a resumed run evaluates them again.
     """
-    evaluator = study.evaluator
-    assert evaluator is not None
-    context = multiprocessing.get_context("spawn")  # no forked torch thread pools
     started = time.monotonic()
-    running: dict[Future[tuple[bool, Any]], FrozenTrial] = {}
     exhausted = False
-    with ProcessPoolExecutor(n_workers, mp_context=context, initializer=_init_worker,
-                             initargs=(worker_threads(n_workers),)) as pool:
+    running: dict[int, FrozenTrial] = {}
+    with executor:
         try:
             while True:
-                while (not exhausted and not study.stopping and len(running) < n_workers
-                       and study.budget_left(budget, started, pending=len(running))):
+                while (not exhausted and not study.stopping and executor.n_running < executor.capacity
+                       and study.budget_left(budget, started, pending=executor.n_running)):
                     try:
-                        trial = study.ask()
+                        trial = study.ask(max_trials=budget.n_trials)
                     except SearchSpaceExhausted:
                         exhausted = True
                         break
-                    running[pool.submit(_evaluate, evaluator, trial.arch, trial.budget)] = trial
-                if not running:
+                    except BudgetSpent:  # other processes hold the rest of the budget
+                        break
+                    running[trial.trial_id] = trial
+                    executor.submit(trial)
+                if executor.n_running == 0:
                     return
-                finished, _ = wait(running, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    trial = running.pop(future)
-                    ok, payload = future.result()
-                    done = (study.tell(trial, payload) if ok else
-                            study.tell(trial, state=TrialState.FAIL, fail_reason=str(payload)))
-                    on_done(done)
-        except BrokenProcessPool as exc:
-            for trial in running.values():
-                study.tell(trial, state=TrialState.FAIL, fail_reason=f"a worker process died: {exc}")
-            raise NasforgeError(f"A worker process died ({exc}); the trials it held are marked FAIL. "
-                                "Resume the study to continue.") from exc
+                for outcome in executor.wait(POLL_S):
+                    running.pop(outcome.trial.trial_id, None)
+                    on_done(_tell(study, outcome))
         except BaseException:
-            for future, trial in running.items():
-                future.cancel()
+            for trial in running.values():
                 study.tell(trial, state=TrialState.FAIL, fail_reason=f"{INTERRUPTED}: the run stopped")
             raise

@@ -406,25 +406,46 @@ class Study:
         return self.tell(trial, metrics)
 
     def optimize(self, budget: Budget | None = None, *, callbacks: Iterable[Callback] = (),
-                 max_failures: int | None = None, n_workers: int = 1) -> None:
+                 max_failures: int | None = None, n_workers: int = 1, executor: str = "process",
+                 trial_timeout_s: float | None = None, ray_address: str | None = None,
+                 memory_limit_mb: int | None = None) -> None:
         """Run ask -> evaluate -> tell until the budget (default: the study's own) is spent.
 
         Args:
             budget: overrides the study's budget for this run.
             callbacks: called with (study, finished trial) after every trial; one may call ``stop()``.
             max_failures: stop after this many consecutive FAIL trials (a hopeless run).
-            n_workers: evaluate in this many worker processes at once (torch threads per worker: cores / N);
-                1 evaluates in this process, with intermediate reports and pruning.
+            n_workers: evaluations running at once, each in a worker (torch threads per worker: cores / N).
+                1 with the process executor and no timeout or memory limit evaluates in this process, with
+                intermediate reports and pruning.
+            executor: 'process' (worker processes on this machine) or 'ray' (Ray tasks; a local Ray is started
+                unless ``ray_address`` names a cluster).
+            trial_timeout_s: a trial running longer is stopped and FAILS with that reason.
+            memory_limit_mb: the most memory a worker process may take (process executor); an evaluation that
+                needs more FAILS with a MemoryError as its reason.
         """
-        from nasforge._validation import check_int
-        from nasforge.study._parallel import optimize_parallel
+        from nasforge._validation import check_float, check_int
+        from nasforge.executors import EXECUTORS, create_executor
+        from nasforge.study._parallel import optimize_with
 
         budget = budget or self.budget
         if budget.is_unlimited():
             raise ValidationError("The 'budget' of optimize must set n_trials, timeout_s or max_cost.")
         check_int("Study.optimize", "n_workers", n_workers, minimum=1)
-        if n_workers > 1 and self.evaluator is None:
+        if executor not in EXECUTORS:
+            raise ValidationError(f"The 'executor' parameter of Study.optimize must be one of "
+                                  f"{', '.join(EXECUTORS)}. Got {executor!r} instead.")
+        if trial_timeout_s is not None:
+            check_float("Study.optimize", "trial_timeout_s", trial_timeout_s, minimum=0, strict_minimum=True)
+        if memory_limit_mb is not None:
+            check_int("Study.optimize", "memory_limit_mb", memory_limit_mb, minimum=64)
+        elsewhere = (n_workers > 1 or executor != "process" or trial_timeout_s is not None
+                     or memory_limit_mb is not None)
+        if elsewhere and self.evaluator is None:
             raise ValidationError("This study has no evaluator; use ask() and tell() instead of optimize().")
+        if elsewhere and self.pruner is not None:
+            raise ValidationError("Pruning reads each trial's per-epoch reports in this process: run it with "
+                                  "n_workers=1, the process executor and no trial timeout or memory limit.")
         callbacks = list(callbacks)
         self._stop = False
         failures = 0
@@ -438,8 +459,11 @@ class Study:
                 raise NasforgeError(f"Stopped after {failures} consecutive failed trials; the last one: "
                                     f"{(done.fail_reason or '').splitlines()[0]}")
 
-        if n_workers > 1:
-            optimize_parallel(self, budget, n_workers, finished)
+        if elsewhere:
+            assert self.evaluator is not None
+            optimize_with(self, budget, create_executor(
+                executor, self.evaluator, n_workers, trial_timeout_s=trial_timeout_s, ray_address=ray_address,
+                memory_limit_mb=memory_limit_mb), finished)
             return
         started = time.monotonic()
         while not self._stop and self.budget_left(budget, started):

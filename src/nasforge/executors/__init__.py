@@ -1,0 +1,9 @@
+"""Where evaluations run: worker processes on this machine, or Ray tasks on a cluster."""
+
+from nasforge.executors._base import Executor, Outcome, evaluate_safely
+from nasforge.executors._factory import EXECUTORS, create_executor
+from nasforge.executors._process import ProcessExecutor
+from nasforge.executors._ray import RayExecutor
+
+__all__ = ["EXECUTORS", "Executor", "Outcome", "ProcessExecutor", "RayExecutor", "create_executor",
+           "evaluate_safely"]

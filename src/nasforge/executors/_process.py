@@ -1,0 +1,174 @@
+"""Worker processes on this machine, one trial at a time each.
+
+Each worker is a spawned process with a pipe to the driver: the evaluator is sent once (its dataset stays
+loaded between trials), then one architecture per trial. The driver watches each worker's pipe and its process
+handle, so it knows which trial a worker held when it died (killed, out of memory) and can stop a trial that
+runs past its timeout by killing that worker and starting a fresh one; the other workers go on.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import pickle
+import signal
+import time
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from typing import Any
+
+from nasforge.evaluators import Evaluator
+from nasforge.executors._base import Executor, Outcome, evaluate_safely
+from nasforge.spaces import Architecture
+from nasforge.trial import FrozenTrial
+
+
+def default_threads(n_workers: int) -> int:
+    """Torch threads per worker so that workers x threads fit the cores."""
+    return max(1, (os.cpu_count() or 1) // n_workers)
+
+
+def describe_exit(code: int | None) -> str:
+    """A worker's exit code in words."""
+    if code is None:
+        return "it stopped answering"
+    if code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        hint = ", perhaps by the out-of-memory killer" if -code == signal.SIGKILL else ""
+        return f"killed by {name}{hint}"
+    return f"exit code {code}"
+
+
+def _worker_main(conn: Connection, evaluator_blob: bytes, threads: int, memory_limit_mb: int | None) -> None:
+    """A worker: evaluate each (trial id, architecture JSON, budget) received until told to stop."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the driver's to handle
+    if memory_limit_mb is not None:
+        import resource
+
+        limit = memory_limit_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    import torch
+
+    torch.set_num_threads(threads)
+    evaluator: Evaluator = pickle.loads(evaluator_blob)  # sent by the driver that spawned this process
+    while True:
+        try:
+            message = conn.recv()
+        except EOFError:
+            return
+        if message is None:
+            return
+        trial_id, arch_json, budget = message
+        conn.send(("start", trial_id))  # the trial's timeout counts from here, not from this worker's start-up
+        ok, payload = evaluate_safely(evaluator, Architecture.from_json(arch_json), budget)
+        conn.send(("done", trial_id, ok, payload))
+
+
+@dataclass
+class _Worker:
+    process: Any
+    conn: Connection
+    trial: FrozenTrial | None = None
+    started: float | None = None  # when the worker began evaluating its trial
+
+
+class ProcessExecutor(Executor):
+    """``n_workers`` spawned processes on this machine (torch threads each: ``threads``, default cores / N).
+
+    ``memory_limit_mb`` caps each worker's address space: an evaluation that needs more fails with a
+    MemoryError as its reason instead of drawing the out-of-memory killer onto the machine.
+    """
+
+    def __init__(self, evaluator: Evaluator, n_workers: int, *, threads: int | None = None,
+                 trial_timeout_s: float | None = None, memory_limit_mb: int | None = None) -> None:
+        self.capacity = n_workers
+        self.trial_timeout_s = trial_timeout_s
+        self.threads = threads or default_threads(n_workers)
+        self.memory_limit_mb = memory_limit_mb
+        self._context = multiprocessing.get_context("spawn")  # no forked torch thread pools
+        self._blob = pickle.dumps(evaluator)
+        self._workers = [self._start() for _ in range(n_workers)]
+
+    def _start(self) -> _Worker:
+        parent, child = self._context.Pipe()
+        process = self._context.Process(target=_worker_main, name="nasforge-worker", daemon=True,
+                                        args=(child, self._blob, self.threads, self.memory_limit_mb))
+        process.start()
+        child.close()
+        return _Worker(process, parent)
+
+    @property
+    def n_running(self) -> int:
+        return sum(1 for w in self._workers if w.trial is not None)
+
+    def submit(self, trial: FrozenTrial) -> None:
+        worker = next(w for w in self._workers if w.trial is None)
+        worker.trial, worker.started = trial, None
+        with contextlib.suppress(OSError):  # died while idle: its death is reported by the next wait()
+            worker.conn.send((trial.trial_id, trial.arch.to_json(), trial.budget))
+
+    def _replace(self, worker: _Worker) -> None:
+        if worker.process.is_alive():
+            worker.process.kill()
+        worker.process.join(5)
+        worker.conn.close()
+        self._workers[self._workers.index(worker)] = self._start()
+
+    def wait(self, timeout_s: float) -> list[Outcome]:
+        busy = [w for w in self._workers if w.trial is not None]
+        if not busy:
+            return []
+        if self.trial_timeout_s is not None:
+            now = time.monotonic()
+            timeout_s = max(0.0, min([timeout_s, *(w.started + self.trial_timeout_s - now for w in busy
+                                                    if w.started is not None)]))
+        wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout_s)
+        outcomes = []
+        for worker in busy:
+            trial = worker.trial
+            assert trial is not None
+            done = None
+            try:
+                while done is None and worker.conn.poll():
+                    message = worker.conn.recv()
+                    if message[0] == "start":
+                        worker.started = time.monotonic()
+                    else:
+                        done = message
+            except (EOFError, OSError):
+                pass
+            if done is not None:
+                _, _, ok, payload = done
+                worker.trial = None
+                outcomes.append(Outcome(trial, metrics=payload) if ok else Outcome(trial, reason=str(payload)))
+                continue
+            if not worker.process.is_alive():
+                worker.process.join()
+                outcomes.append(Outcome(trial, lost=True, reason=(
+                    f"its worker process died ({describe_exit(worker.process.exitcode)})")))
+                self._replace(worker)
+            elif (self.trial_timeout_s is not None and worker.started is not None
+                  and time.monotonic() - worker.started >= self.trial_timeout_s):
+                outcomes.append(Outcome(trial, reason=(
+                    f"TrialTimeout: still running after the trial timeout of {self.trial_timeout_s:g} s; stopped")))
+                self._replace(worker)
+        return outcomes
+
+    def close(self) -> None:
+        for worker in self._workers:
+            if worker.trial is None and worker.process.is_alive():
+                with contextlib.suppress(OSError):
+                    worker.conn.send(None)
+        deadline = time.monotonic() + 5
+        for worker in self._workers:
+            if worker.trial is not None:
+                worker.process.kill()
+            worker.process.join(max(0.0, deadline - time.monotonic()))
+            if worker.process.is_alive():
+                worker.process.kill()
+                worker.process.join()
+            worker.conn.close()
