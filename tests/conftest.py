@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -83,3 +84,43 @@ def write_toy_table(path: Path) -> Path:
 @pytest.fixture()
 def toy_table(tmp_path: Path) -> str:
     return str(write_toy_table(tmp_path / "toy.csv"))
+
+
+POSTGRES_ENV = "NASFORGE_TEST_POSTGRES"  # a PostgreSQL URL allowed to create databases (.ci/run starts one)
+
+
+def _fresh_postgres_database() -> Iterator[str]:
+    import uuid
+
+    import sqlalchemy as sa
+
+    base = os.environ.get(POSTGRES_ENV)
+    if not base:
+        if os.environ.get("NASFORGE_REQUIRE_POSTGRES"):
+            pytest.fail(f"{POSTGRES_ENV} is not set although NASFORGE_REQUIRE_POSTGRES is")
+        pytest.skip(f"no PostgreSQL server: set {POSTGRES_ENV} (.ci/run starts one with .ci/postgres.sh)")
+    name = f"nasforge_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield sa.make_url(base).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture()
+def postgres_url() -> Iterator[str]:
+    """An empty PostgreSQL database for one test, dropped afterwards."""
+    yield from _fresh_postgres_database()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def shared_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database URL several processes can share: a SQLite file, and a PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'shared.db'}"
+    else:
+        yield from _fresh_postgres_database()

@@ -9,13 +9,12 @@ from typing import Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from nasforge.evaluators import Evaluator, NB201Evaluator, TableEvaluator
 from nasforge.exceptions import NasforgeError, ValidationError
 from nasforge.spaces import Architecture
-from nasforge.study import FrozenTrial, Study
+from nasforge.study import Study
 
 console = Console()
 err_console = Console(stderr=True)
@@ -127,27 +126,6 @@ def proxy_warm_start(evaluator: Evaluator, training: dict[str, Any] | None, prox
                               "scores networks, which a user table cannot build).")
     space = evaluator.natural_space()
     return scorer.prefilter(pool, top, seed=seed, space=space)
-
-
-def progress_bar(total: int | None, description: str) -> Progress:
-    """A progress bar on stderr for a run of trials (``total`` None: a time or cost budget, no known end)."""
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    TextColumn("{task.fields[best]}"), console=err_console, transient=False)
-
-
-def run_with_progress(study: Study, *, max_failures: int | None, workers: int = 1) -> None:
-    """``study.optimize()`` (in ``workers`` processes) with a progress bar over the trial budget."""
-    total = study.budget.n_trials
-    done = sum(1 for t in study.trials if t.counted)
-    with progress_bar(total, study.name) as progress:
-        task = progress.add_task(study.name, total=total, completed=done, best="")
-
-        def advance(s: Study, trial: FrozenTrial) -> None:
-            best = s.best_trial
-            label = "" if best is None else f"best {s.objectives[0].name}={best.metrics[s.objectives[0].name]:.4g}"
-            progress.update(task, advance=1 if trial.counted else 0, best=label)
-
-        study.optimize(callbacks=[advance], max_failures=max_failures, n_workers=workers)
 
 
 def print_best(study: Study, storage_label: str) -> None:

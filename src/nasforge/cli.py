@@ -17,6 +17,16 @@ try:  # recent typer vendors click
 except ImportError:  # pragma: no cover - typer versions that depend on click
     from click.exceptions import ClickException, UsageError  # type: ignore[no-redef,assignment,unused-ignore]
 
+from nasforge._cli_run import (
+    ExecutorOpt,
+    MemoryLimitOpt,
+    RayAddressOpt,
+    RunOptions,
+    TrialTimeoutOpt,
+    WorkersOpt,
+    progress_bar,
+    run_with_progress,
+)
 from nasforge._cli_support import (
     build_evaluator,
     cli_errors,
@@ -25,13 +35,10 @@ from nasforge._cli_support import (
     err_console,
     parse_params,
     print_best,
-    progress_bar,
     proxy_warm_start,
-    run_with_progress,
     split_list,
     zero_cost_params,
 )
-from nasforge._validation import check_int
 from nasforge.benchmarks import WITHIN, result_rows, run_strategy
 from nasforge.evaluators import NB201Evaluator
 from nasforge.exceptions import ValidationError
@@ -115,18 +122,21 @@ def search(
     warm_start_pool: Annotated[int, typer.Option(help="With --warm-start-proxy: random architectures scored.")] = 1000,
     proxy: Annotated[list[str] | None, typer.Option(help="With --data: score by these zero-cost proxies instead of "
                                                          "training (repeatable; the first is the objective).")] = None,
-    workers: Annotated[int, typer.Option(help="Evaluate in this many worker processes at once (pruning needs 1).")
-                       ] = 1,
+    workers: WorkersOpt = 1,
+    executor: ExecutorOpt = "process",
+    ray_address: RayAddressOpt = None,
+    trial_timeout: TrialTimeoutOpt = None,
+    memory_limit_mb: MemoryLimitOpt = None,
+    allow_duplicates: Annotated[bool, typer.Option(help="Evaluate an architecture again when it is proposed again "
+                                                        "(default: reuse its result).")] = False,
     storage: StorageOpt = DEFAULT_STORAGE,
     study: Annotated[str | None, typer.Option(help="Study name (default: generated).")] = None,
 ) -> None:
     """Search a space and store every trial."""
     with cli_errors():
         parse_constraints(constraint)  # bad input first, before any file is read
-        check_int("Study.optimize", "n_workers", workers, minimum=1)
-        if workers > 1 and (prune or pruner):
-            raise ValidationError("Pruning reads each trial's per-epoch reports in this process: use --workers 1 "
-                                  "with --prune or --pruner.")
+        options = RunOptions(workers, executor, ray_address, trial_timeout, memory_limit_mb).check(
+            pruning=bool(prune or pruner))
         if task not in (None, "classification", "regression", "generation"):
             raise ValidationError(f"The '--task' option must be one of 'generation', 'classification', "
                                   f"'regression'. Got {task!r} instead.")
@@ -169,8 +179,9 @@ def search(
         chosen_pruner = create_pruner({"name": pruner or "median"} if prune or pruner else None)
         result = create_study(evaluator=evaluator, strategy=chosen, objectives=objective or None, budget=budget,
                               storage=store, name=study, pruner=chosen_pruner,
-                              constraints=constraint or None, warm_start=source, warm_start_top=warm_start_top)
-        run_with_progress(result, max_failures=max_failures, workers=workers)
+                              constraints=constraint or None, warm_start=source, warm_start_top=warm_start_top,
+                              allow_duplicates=allow_duplicates)
+        run_with_progress(result, max_failures=max_failures, options=options)
         print_best(result, storage)
 
 
@@ -180,21 +191,26 @@ def resume(
     storage: StorageOpt = DEFAULT_STORAGE,
     n_trials: Annotated[int | None, typer.Option(help="New total number of trials (extends the budget).")] = None,
     max_failures: Annotated[int | None, typer.Option(help="Stop after this many failures in a row.")] = None,
-    workers: Annotated[int, typer.Option(help="Evaluate in this many worker processes at once (pruning needs 1).")
-                       ] = 1,
+    workers: WorkersOpt = 1,
+    executor: ExecutorOpt = "process",
+    ray_address: RayAddressOpt = None,
+    trial_timeout: TrialTimeoutOpt = None,
+    memory_limit_mb: MemoryLimitOpt = None,
 ) -> None:
-    """Continue a stopped or killed study until its budget is spent."""
+    """Continue a stopped or killed study until its budget is spent; or join a study other processes (on this or
+    other machines, through a shared database) are running, to search it together."""
     with cli_errors():
-        check_int("Study.optimize", "n_workers", workers, minimum=1)
+        options = RunOptions(workers, executor, ray_address, trial_timeout, memory_limit_mb).check(pruning=False)
         store = get_storage(storage)
         loaded = load_study(name=study, storage=store, take_over=True)
+        options.check(pruning=loaded.pruner is not None)
         if n_trials is not None:
             budget = Budget(n_trials=n_trials, timeout_s=loaded.budget.timeout_s, max_cost=loaded.budget.max_cost)
             spec = store.get_study_spec(loaded.study_id)
             spec["budget"] = budget.to_dict()
             store.update_study_spec(loaded.study_id, spec)
             loaded.budget = budget
-        run_with_progress(loaded, max_failures=max_failures, workers=workers)
+        run_with_progress(loaded, max_failures=max_failures, options=options)
         print_best(loaded, storage)
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import multiprocessing
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from nasforge.exceptions import DuplicatedStudyError, StorageError, StudyNotFoundError
+from nasforge.exceptions import BudgetSpent, DuplicatedStudyError, DuplicateTrial, StorageError, StudyNotFoundError
 from nasforge.spaces import Architecture
 from nasforge.storages import BaseStorage, InMemoryStorage, SQLStorage, get_storage
 from nasforge.trial import TrialState
@@ -17,9 +18,13 @@ from nasforge.trial import TrialState
 ARCH = Architecture.of("toy", {"x": 1, "y": "a"})
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=["memory", "sqlite", "postgresql"])
 def storage(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[BaseStorage]:
-    store = InMemoryStorage() if request.param == "memory" else SQLStorage(f"sqlite:///{tmp_path / 's.db'}")
+    if request.param == "postgresql":
+        url = request.getfixturevalue("postgres_url")
+        store: BaseStorage = SQLStorage(url)
+    else:
+        store = InMemoryStorage() if request.param == "memory" else SQLStorage(f"sqlite:///{tmp_path / 's.db'}")
     yield store
     store.close()
 
@@ -93,8 +98,8 @@ def _worker(url: str, n: int) -> None:
         store.finish_trial(t.trial_id, TrialState.COMPLETE, {"v": float(i)})
 
 
-def test_sqlite_shared_by_processes(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'shared.db'}"
+def test_database_shared_by_processes(shared_url: str) -> None:
+    url = shared_url
     get_storage(url).create_study("shared", {})
     ctx = multiprocessing.get_context("spawn")
     procs = [ctx.Process(target=_worker, args=(url, 25)) for _ in range(4)]
@@ -103,7 +108,8 @@ def test_sqlite_shared_by_processes(tmp_path: Path) -> None:
     for p in procs:
         p.join(120)
     assert all(p.exitcode == 0 for p in procs)
-    trials = get_storage(url).get_trials(1)
+    store = get_storage(url)
+    trials = store.get_trials(store.get_study_id("shared"))
     assert [t.number for t in trials] == list(range(100))
     assert all(t.state is TrialState.COMPLETE for t in trials)
 
@@ -124,3 +130,44 @@ def test_corrupt_sqlite_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(StorageError, match="failed"):
         get_storage(f"sqlite:///{path}")
     assert path.read_bytes() == b"this is not a database" * 100  # left untouched
+
+
+def test_budget_and_uniqueness_are_checked_inside_the_transaction(storage: BaseStorage) -> None:
+    sid = storage.create_study("s", {})
+    a = storage.create_trial(sid, ARCH, "a", owner="h:1:x", max_active=3, unique=True)
+    assert a.owner == "h:1:x" and a.heartbeat_at is not None
+    with pytest.raises(DuplicateTrial) as running:
+        storage.create_trial(sid, ARCH, "a", max_active=3, unique=True)
+    assert running.value.existing.trial_id == a.trial_id  # type: ignore[attr-defined]
+    storage.create_trial(sid, ARCH, "a", budget=3.0, unique=True)  # another budget is another evaluation
+    dup = storage.create_trial(sid, ARCH, "a", max_active=3)  # duplicates when asked
+    with pytest.raises(BudgetSpent):
+        storage.create_trial(sid, ARCH, "b", max_active=3)
+    storage.finish_trial(a.trial_id, TrialState.FAIL, {}, "interrupted: its process stopped")
+    b = storage.create_trial(sid, ARCH, "b", max_active=3, unique=True)  # an interrupted trial frees its place
+    storage.finish_trial(b.trial_id, TrialState.COMPLETE, {"v": 1.0})
+    with pytest.raises(DuplicateTrial) as complete:
+        storage.create_trial(sid, ARCH, "b", unique=True)
+    assert complete.value.existing.metrics == {"v": 1.0}  # type: ignore[attr-defined]
+    storage.finish_trial(dup.trial_id, TrialState.FAIL, {}, "interrupted: its process stopped")
+    storage.create_trial(sid, ARCH, "a", unique=True)  # interrupted ones may be evaluated again
+    assert [t.number for t in storage.get_trials(sid)] == [0, 1, 2, 3, 4]
+
+
+
+def test_heartbeats_and_changes_since(storage: BaseStorage) -> None:
+    sid = storage.create_study("s", {})
+    t0 = storage.create_trial(sid, ARCH, "k0")
+    t1 = storage.create_trial(sid, ARCH, "k1")
+    first = storage.get_trial(t0.trial_id).heartbeat_at
+    time.sleep(0.05)
+    storage.heartbeat([t0.trial_id, t1.trial_id])
+    assert first is not None and (storage.get_trial(t0.trial_id).heartbeat_at or first) > first
+    storage.finish_trial(t1.trial_id, TrialState.COMPLETE, {"v": 1.0})
+    beat = storage.get_trial(t1.trial_id).heartbeat_at
+    storage.heartbeat([t1.trial_id])
+    assert storage.get_trial(t1.trial_id).heartbeat_at == beat  # finished trials never change
+    t2 = storage.create_trial(sid, ARCH, "k2")
+    assert [t.number for t in storage.get_trials_since(sid, t1.trial_id)] == [2]
+    assert [t.number for t in storage.get_trials_since(sid, t1.trial_id, [t0.trial_id])] == [0, 2]
+    assert storage.get_trials_since(sid, t2.trial_id) == []

@@ -267,6 +267,12 @@ class Study:
                          for i, o in enumerate(self.objectives)]
         return hypervolume(points, self.objectives, reference)
 
+    @property
+    def n_counted(self) -> int:
+        """Finished trials that count against the trial budget, over every process sharing the study (as of this
+        process's last look)."""
+        return self._counted
+
     # -- ask / tell --------------------------------------------------------------------------------
     def ask(self, max_trials: int | None = None) -> FrozenTrial:
         """Create a RUNNING trial for the strategy's next proposal (interrupted ones first).
