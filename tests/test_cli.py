@@ -177,6 +177,8 @@ BAD_INPUTS = [
     (["search", "--workers", "2", "--prune"], "use --workers 1"),
     (["search", "--executor", "dask"], "'--executor' option must be one of process, ray"),
     (["search", "--ray-address", "10.0.0.1:6379"], "'--ray-address' option needs '--executor ray'"),
+    (["search", "--executor", "ray", "--ray-address", "127.0.0.1:9"], "'ray_address' parameter '127.0.0.1:9' could"),
+    (["search", "--executor", "ray", "--ray-address", "headnode"], "must look like HOST:PORT"),
     (["search", "--trial-timeout", "0"], "'trial_timeout_s' parameter of Study.optimize must be"),
     (["search", "--memory-limit-mb", "10"], "'memory_limit_mb' parameter of Study.optimize must be an int >= 64"),
     (["search", "--trial-timeout", "60", "--pruner", "median"], "use --workers 1"),

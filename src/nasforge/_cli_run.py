@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from nasforge._validation import check_float, check_int
 from nasforge.exceptions import ValidationError
 from nasforge.executors import EXECUTORS
+from nasforge.executors._ray import check_reachable
 from nasforge.study import FrozenTrial, Study
 
 WorkersOpt = Annotated[int, typer.Option(help="Evaluations running at once, each in a worker (pruning needs 1).")]
@@ -41,6 +42,8 @@ class RunOptions:
                                   f"Got {self.executor!r} instead.")
         if self.ray_address is not None and self.executor != "ray":
             raise ValidationError("The '--ray-address' option needs '--executor ray'.")
+        if self.ray_address is not None:
+            check_reachable(self.ray_address)  # before any study is created
         if self.trial_timeout is not None:
             check_float("Study.optimize", "trial_timeout_s", self.trial_timeout, minimum=0, strict_minimum=True)
         if self.memory_limit_mb is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 import time
 from typing import Any
 
@@ -25,6 +26,22 @@ def _ray_evaluate(evaluator: Evaluator, arch_json: str, budget: float | None, th
 
     torch.set_num_threads(threads)
     return evaluate_safely(evaluator, Architecture.from_json(arch_json), budget)
+
+
+def check_reachable(address: str, timeout_s: float = 5.0) -> None:
+    """ValidationError unless ``address`` ('host:port' or 'ray://host:port'; 'auto' is left to Ray) accepts a
+    TCP connection: Ray itself would wait for minutes on a wrong address."""
+    if address == "auto":
+        return
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    if not host or not port.isdigit():
+        raise ValidationError(f"The 'ray_address' parameter must look like HOST:PORT, ray://HOST:PORT or auto. "
+                              f"Got {address!r} instead.")
+    try:
+        socket.create_connection((host, int(port)), timeout=timeout_s).close()
+    except OSError as exc:
+        raise ValidationError(f"The 'ray_address' parameter {address!r} could not be reached: "
+                              f"{exc.strerror or exc}.") from exc
 
 
 def _import_ray() -> Any:
@@ -48,6 +65,8 @@ class RayExecutor(Executor):
         if self._owns:
             options: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False,
                                        "logging_level": logging.ERROR, "configure_logging": False}
+            if address:
+                check_reachable(address)
             try:
                 if address:
                     ray.init(address=address, **options)
