@@ -196,13 +196,16 @@ def resume(
     ray_address: RayAddressOpt = None,
     trial_timeout: TrialTimeoutOpt = None,
     memory_limit_mb: MemoryLimitOpt = None,
+    join: Annotated[bool, typer.Option(help="Search together with other processes started on the study at the "
+                                            "same time (a seed of its own; implied when others are running).")
+                    ] = False,
 ) -> None:
     """Continue a stopped or killed study until its budget is spent; or join a study other processes (on this or
     other machines, through a shared database) are running, to search it together."""
     with cli_errors():
         options = RunOptions(workers, executor, ray_address, trial_timeout, memory_limit_mb).check(pruning=False)
         store = get_storage(storage)
-        loaded = load_study(name=study, storage=store, take_over=True)
+        loaded = load_study(name=study, storage=store, take_over=True, join=join)
         options.check(pruning=loaded.pruner is not None)
         if n_trials is not None:
             budget = Budget(n_trials=n_trials, timeout_s=loaded.budget.timeout_s, max_cost=loaded.budget.max_cost)

@@ -24,7 +24,7 @@ from nasforge.trial import FrozenTrial
 
 
 def _join(url: str, name: str) -> None:
-    load_study(name=name, storage=url, take_over=True).optimize()
+    load_study(name=name, storage=url, take_over=True, join=True).optimize()
 
 
 def test_four_processes_share_one_study(shared_url: str, nb201_path: str) -> None:

@@ -134,7 +134,7 @@ def warm_start_architectures(source: Study | Sequence[FrozenTrial | Architecture
     return out
 
 
-def load_study(*, name: str, storage: str | BaseStorage, take_over: bool = False) -> Study:
+def load_study(*, name: str, storage: str | BaseStorage, take_over: bool = False, join: bool = False) -> Study:
     """Reopen a stored study: its components are rebuilt from the stored spec and the strategy's state
     from the stored trials.
 
@@ -142,6 +142,9 @@ def load_study(*, name: str, storage: str | BaseStorage, take_over: bool = False
         take_over: continue the search of a process that died: its trials left RUNNING are marked FAIL
             ('interrupted') and evaluated again. Without it nothing stored is changed, so a study that another
             process is still running can be read safely.
+        join: this process searches the study together with others (started at the same time, on this or
+            other machines): its strategy gets a seed of its own so that the processes propose different
+            architectures. Implied when other live processes are running trials of the study.
     """
     store = get_storage(storage)
     study_id = store.get_study_id(name)
@@ -161,4 +164,5 @@ def load_study(*, name: str, storage: str | BaseStorage, take_over: bool = False
         raise StorageError(f"Study {name!r} has an unreadable spec ({exc!r}).") from exc
     return Study(study_id=study_id, name=name, storage=store, space=space, strategy=strategy,
                  evaluator=evaluator, objectives=objectives, budget=budget, pruner=pruner,
-                 constraints=constraints, warm_start=warm, take_over=take_over, allow_duplicates=allow_duplicates)
+                 constraints=constraints, warm_start=warm, take_over=take_over, allow_duplicates=allow_duplicates,
+                 join=join)

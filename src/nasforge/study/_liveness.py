@@ -8,6 +8,7 @@ example after a SIGKILL) or when its heartbeat is older than ``stale_after_s`` (
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import socket
 import threading
@@ -25,6 +26,12 @@ STALE_AFTER_S = 60.0  # a heartbeat older than this marks a trial of another mac
 def process_owner() -> str:
     """A name for this process, unique across machines and restarts: ``host:pid:token``."""
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def process_seed(seed: int | None, owner: str) -> int:
+    """A strategy seed for one of several processes sharing a study: the study's seed mixed with the process."""
+    digest = hashlib.sha256(f"{seed}:{owner}".encode()).digest()
+    return int.from_bytes(digest[:4], "big") % 2**31
 
 
 def _pid_alive(pid: int) -> bool:

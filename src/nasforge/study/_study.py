@@ -26,7 +26,14 @@ from nasforge.storages import BaseStorage
 from nasforge.strategies import Strategy
 from nasforge.study._budget import Budget
 from nasforge.study._constraints import Constraint, total_violation
-from nasforge.study._liveness import HEARTBEAT_S, STALE_AFTER_S, Heartbeat, is_stale, process_owner
+from nasforge.study._liveness import (
+    HEARTBEAT_S,
+    STALE_AFTER_S,
+    Heartbeat,
+    is_stale,
+    process_owner,
+    process_seed,
+)
 from nasforge.study._objectives import Objective, primary_score
 from nasforge.study._pareto import hypervolume, nondominated, objective_values
 from nasforge.study._pruners import Pruner
@@ -50,7 +57,7 @@ class Study:
                  strategy: Strategy, evaluator: Evaluator | None, objectives: Sequence[Objective],
                  budget: Budget, pruner: Pruner | None = None, constraints: Sequence[Constraint] = (),
                  warm_start: Sequence[Architecture] = (), take_over: bool = False,
-                 allow_duplicates: bool = False) -> None:
+                 allow_duplicates: bool = False, join: bool = False) -> None:
         self.study_id = study_id
         self.name = name
         self.storage = storage
@@ -78,7 +85,7 @@ class Study:
         self._retries: list[tuple[int, FrozenTrial]] = []  # (interrupted number, its trial) to evaluate first
         self._counted = 0
         self._cost = 0.0
-        self._restore(take_over)
+        self._restore(take_over, join)
 
     # -- state rebuilt from storage ----------------------------------------------------------------
     def _score(self, trial: FrozenTrial) -> float | None:
@@ -102,7 +109,7 @@ class Study:
         self.strategy.bind(self.space, self._score, values=self._values, violation=self._violation,
                            warm_start=self.warm_start)
 
-    def _restore(self, take_over: bool) -> None:
+    def _restore(self, take_over: bool, join: bool = False) -> None:
         """Rebuild the strategy from the stored trials.
 
         First by replay: ask the freshly bound strategy again and tell it each stored result in the
@@ -111,7 +118,9 @@ class Study:
         the strategy is rebound and told every finished trial instead. With ``take_over`` (the caller
         continues a run whose process died), RUNNING trials of processes that died or stopped beating are
         marked FAIL ('interrupted') and their architectures evaluated again first (the live processes sharing
-        the study keep theirs); without it, the stored study is only read, never changed.
+        the study keep theirs); without it, the stored study is only read, never changed. A process that
+        ``join``s others running the study (or finds live ones running it) gives its strategy a seed of its own,
+        derived from the study's seed and this process, so that the processes explore different architectures.
         """
         trials = self.storage.get_trials(self.study_id)
         if take_over and self._fail_stale(trials):
@@ -131,7 +140,10 @@ class Study:
         cost_metric = self.evaluator.cost_metric() if self.evaluator is not None else None
         if cost_metric:
             self._cost = sum(t.metrics.get(cost_metric, 0.0) for t in trials if t.counted)
-        if not self._replay(trials):
+        live = any(t.state is TrialState.RUNNING and not is_stale(t, self.owner, self.stale_after_s) for t in trials)
+        if join or live:
+            self.strategy.seed = process_seed(self.strategy.seed, self.owner)
+        if join or live or not self._replay(trials):
             self._bind()
             for trial in trials:
                 if trial.counted:
