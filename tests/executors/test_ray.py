@@ -38,3 +38,32 @@ def test_ray_timeout_and_bad_address(toy_table: str) -> None:
     assert all((t.fail_reason or "").startswith("TrialTimeout") for t in study.trials)
     with pytest.raises(ValidationError, match="'ray_address' parameter '127.0.0.1:9' could not be reached"):
         study.optimize(Budget(n_trials=4), n_workers=2, executor="ray", ray_address="127.0.0.1:9")
+
+
+def _listening() -> dict[str, str]:
+    """inode -> local address of every listening TCP socket on the machine (from /proc/net)."""
+    out = {}
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        lines = Path(table).read_text().splitlines()[1:]
+        for line in lines:
+            fields = line.split()
+            if fields[3] == "0A":  # LISTEN
+                out[fields[9]] = fields[1]
+    return out
+
+
+def _is_loopback(address: str) -> bool:
+    host = address.split(":")[0]
+    return host in ("0100007F", "00000000000000000000000001000000")  # 127.0.0.1, ::1
+
+
+def test_a_local_ray_listens_on_loopback_only(toy_table: str) -> None:
+    from nasforge.executors import RayExecutor
+
+    before = set(_listening())
+    executor = RayExecutor(FaultyEvaluator(table=toy_table, faults={}), 1)
+    try:
+        opened = {inode: address for inode, address in _listening().items() if inode not in before}
+    finally:
+        executor.close()
+    assert opened and all(_is_loopback(a) for a in opened.values()), opened

@@ -70,8 +70,9 @@ class RayExecutor(Executor):
             try:
                 if address:
                     ray.init(address=address, **options)
-                else:  # a local Ray: dashboard off, bound to this machine
-                    ray.init(num_cpus=os.cpu_count() or 1, num_gpus=0 if not gpus else None, **options)
+                else:  # a local Ray: no dashboard, on the loopback address only
+                    ray.init(num_cpus=os.cpu_count() or 1, num_gpus=0 if not gpus else None,
+                             _node_ip_address="127.0.0.1", **options)
             except (ConnectionError, RuntimeError, ValueError) as exc:
                 raise ValidationError(f"The 'ray_address' parameter {address!r} could not be reached: "
                                       f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}.") from exc

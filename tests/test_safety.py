@@ -1,0 +1,35 @@
+"""Safety rules, checked on the source: nothing unpickles a file, tensors load weights-only, SQL is built by
+SQLAlchemy (no user value is ever formatted into SQL text). A local Ray's loopback-only sockets are checked
+for real in tests/executors/test_ray.py."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "nasforge"
+SOURCES = {p.relative_to(SRC).as_posix(): p.read_text() for p in SRC.rglob("*.py")}
+
+
+def _calls(pattern: str) -> list[tuple[str, str]]:
+    return [(name, line.strip()) for name, text in SOURCES.items() for line in text.splitlines()
+            if re.search(pattern, line) and not line.strip().startswith("#")]
+
+
+def test_tensors_load_weights_only_and_arrays_without_pickle() -> None:
+    torch_loads = _calls(r"torch\.load\(")
+    assert torch_loads and all("weights_only=True" in line for _, line in torch_loads), torch_loads
+    assert all("allow_pickle=False" in line for _, line in _calls(r"np\.load\("))
+
+
+def test_pickle_only_between_a_driver_and_the_workers_it_spawned() -> None:
+    users = {name for name, _ in _calls(r"pickle\.loads?\(")}
+    assert users == {"executors/_process.py"}  # the evaluator the driver itself sent down the worker's pipe
+    assert not _calls(r"pickle\.load\(")  # never from a file
+
+
+def test_sql_text_carries_no_formatted_values() -> None:
+    formatted = _calls(r"(sa\.text|exec_driver_sql|execute)\(f[\"']")
+    # schema upgrades format only names from the schema module's own constants
+    assert all(name == "storages/_sql.py" and ("ALTER TABLE" in line or "PRAGMA busy_timeout" in line)
+               for name, line in formatted), formatted
