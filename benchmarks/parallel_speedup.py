@@ -8,7 +8,8 @@ ratio is reported.
     python benchmarks/parallel_speedup.py --data digits --epochs 10 --trials 40 --repeats 3 \
         --modes inline,process:2,ray:2 [--json out/parallel.json]
 
-Modes: ``inline`` evaluates in this process (torch uses every core), ``process:N`` in N worker processes,
+Modes: ``inline`` evaluates in this process (torch uses every core; ``inline:1`` one torch thread, which shows
+how much of the cores one process already uses), ``process:N`` in N worker processes,
 ``ray:N`` as N Ray tasks at a time (a local Ray started by the run).
 """
 
@@ -19,6 +20,8 @@ import json
 import statistics
 import time
 from pathlib import Path
+
+import torch
 
 from nasforge.evaluators import TrainingEvaluator
 from nasforge.evaluators._training import _cached_dataset
@@ -36,7 +39,12 @@ def run(mode: str, args: argparse.Namespace, seed: int) -> dict[str, float]:
     study = create_study(evaluator=ev, strategy=create_strategy("random", seed=seed), storage=InMemoryStorage(),
                          budget=Budget(n_trials=args.trials), name=f"{mode}-{seed}")
     if kind == "inline":
-        study.optimize()
+        threads = torch.get_num_threads()
+        torch.set_num_threads(int(workers or threads))
+        try:
+            study.optimize()
+        finally:
+            torch.set_num_threads(threads)
     else:
         study.optimize(n_workers=int(workers), executor=kind)
     seconds = time.perf_counter() - start

@@ -366,6 +366,11 @@ class Study:
                                   "Got RUNNING instead.")
         try:
             done = self.storage.finish_trial(trial.trial_id, state, values, fail_reason)
+        except StorageError:
+            stored = self.storage.get_trial(trial.trial_id)
+            if not stored.interrupted:
+                raise
+            return stored  # another process took it over as stale (this one stopped beating); its retry decides
         finally:
             with self._lock:
                 self._running.discard(trial.trial_id)
