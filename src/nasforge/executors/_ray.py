@@ -11,6 +11,7 @@ import logging
 import os
 import socket
 import time
+import warnings
 from typing import Any
 
 from nasforge.evaluators import Evaluator
@@ -19,6 +20,10 @@ from nasforge.executors._base import Executor, Outcome, evaluate_safely
 from nasforge.executors._process import default_threads
 from nasforge.spaces import Architecture
 from nasforge.trial import FrozenTrial
+
+LOCAL_RAY_NOTICE = ("A local Ray is started on 127.0.0.1, but Ray's own gRPC servers (GCS, raylet, workers) listen "
+                    "on every network interface; on a shared network prefer --executor process, or a Ray cluster "
+                    "behind a firewall (--ray-address).")
 
 
 def _ray_evaluate(evaluator: Evaluator, arch_json: str, budget: float | None, threads: int) -> tuple[bool, object]:
@@ -70,7 +75,8 @@ class RayExecutor(Executor):
             try:
                 if address:
                     ray.init(address=address, **options)
-                else:  # a local Ray: no dashboard, on the loopback address only
+                else:  # a local Ray: no dashboard, its node on the loopback address
+                    warnings.warn(LOCAL_RAY_NOTICE, stacklevel=3)
                     ray.init(num_cpus=os.cpu_count() or 1, num_gpus=0 if not gpus else None,
                              _node_ip_address="127.0.0.1", **options)
             except (ConnectionError, RuntimeError, ValueError) as exc:
