@@ -1,17 +1,19 @@
 """Worker processes on this machine, one trial at a time each.
 
-Each worker is a spawned process with a pipe to the driver: the evaluator is sent once (its dataset stays
-loaded between trials), then one architecture per trial. The driver watches each worker's pipe and its process
-handle, so it knows which trial a worker held when it died (killed, out of memory) and can stop a trial that
-runs past its timeout by killing that worker and starting a fresh one; the other workers go on.
+Each worker is a spawned process with a pipe to the driver: the evaluator is sent once, as JSON (its class
+and parameters; its dataset then stays loaded between trials), then one architecture (JSON) per trial. The
+driver watches each worker's pipe and its process handle, so it knows which trial a worker held when it died
+(killed, out of memory) and can stop a trial that runs past its timeout by killing that worker and starting
+a fresh one; the other workers go on.
 """
 
 from __future__ import annotations
 
 import contextlib
+import importlib
+import json
 import multiprocessing
 import os
-import pickle
 import signal
 import time
 from dataclasses import dataclass
@@ -43,7 +45,22 @@ def describe_exit(code: int | None) -> str:
     return f"exit code {code}"
 
 
-def _worker_main(conn: Connection, evaluator_blob: bytes, threads: int, memory_limit_mb: int | None) -> None:
+def evaluator_spec(evaluator: Evaluator) -> str:
+    """The evaluator as JSON: its class and its constructor parameters (nothing is pickled)."""
+    cls = type(evaluator)
+    return json.dumps({"module": cls.__module__, "class": cls.__qualname__, "params": evaluator.get_params()})
+
+
+def evaluator_from_spec(spec: str) -> Evaluator:
+    """Rebuild an evaluator from ``evaluator_spec``'s JSON."""
+    data = json.loads(spec)
+    cls = getattr(importlib.import_module(data["module"]), data["class"])
+    if not (isinstance(cls, type) and issubclass(cls, Evaluator)):
+        raise TypeError(f"{data['module']}.{data['class']} is not an Evaluator")
+    return cls(**data["params"])
+
+
+def _worker_main(conn: Connection, evaluator_json: str, threads: int, memory_limit_mb: int | None) -> None:
     """A worker: evaluate each (trial id, architecture JSON, budget) received until told to stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the driver's to handle
     if memory_limit_mb is not None:
@@ -54,7 +71,7 @@ def _worker_main(conn: Connection, evaluator_blob: bytes, threads: int, memory_l
     import torch
 
     torch.set_num_threads(threads)
-    evaluator: Evaluator = pickle.loads(evaluator_blob)  # sent by the driver that spawned this process
+    evaluator = evaluator_from_spec(evaluator_json)
     while True:
         try:
             message = conn.recv()
@@ -90,13 +107,13 @@ class ProcessExecutor(Executor):
         self.threads = threads or default_threads(n_workers)
         self.memory_limit_mb = memory_limit_mb
         self._context = multiprocessing.get_context("spawn")  # no forked torch thread pools
-        self._blob = pickle.dumps(evaluator)
+        self._spec = evaluator_spec(evaluator)
         self._workers = [self._start() for _ in range(n_workers)]
 
     def _start(self) -> _Worker:
         parent, child = self._context.Pipe()
         process = self._context.Process(target=_worker_main, name="nasforge-worker", daemon=True,
-                                        args=(child, self._blob, self.threads, self.memory_limit_mb))
+                                        args=(child, self._spec, self.threads, self.memory_limit_mb))
         process.start()
         child.close()
         return _Worker(process, parent)
