@@ -34,7 +34,7 @@ class RunOptions:
     trial_timeout: float | None = None
     memory_limit_mb: int | None = None
 
-    def check(self, pruning: bool) -> RunOptions:
+    def check(self) -> RunOptions:
         """Raise ValidationError for a bad value or combination; return self."""
         check_int("Study.optimize", "n_workers", self.workers, minimum=1)
         if self.executor not in EXECUTORS:
@@ -48,13 +48,16 @@ class RunOptions:
             check_float("Study.optimize", "trial_timeout_s", self.trial_timeout, minimum=0, strict_minimum=True)
         if self.memory_limit_mb is not None:
             check_int("Study.optimize", "memory_limit_mb", self.memory_limit_mb, minimum=64)
+        return self
+
+    def check_pruning(self, pruning: bool) -> None:
+        """Pruning needs the in-process loop: refuse it with workers, Ray, a timeout or a memory limit."""
         elsewhere = (self.workers > 1 or self.executor != "process" or self.trial_timeout is not None
                      or self.memory_limit_mb is not None)
         if elsewhere and pruning:
             raise ValidationError("Pruning reads each trial's per-epoch reports in this process: use --workers 1 "
                                   "(no --executor ray, --trial-timeout or --memory-limit-mb) with --prune or "
                                   "--pruner.")
-        return self
 
 
 def progress_bar(total: int | None, description: str) -> Progress:

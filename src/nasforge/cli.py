@@ -135,8 +135,8 @@ def search(
     """Search a space and store every trial."""
     with cli_errors():
         parse_constraints(constraint)  # bad input first, before any file is read
-        options = RunOptions(workers, executor, ray_address, trial_timeout, memory_limit_mb).check(
-            pruning=bool(prune or pruner))
+        options = RunOptions(workers, executor, ray_address, trial_timeout, memory_limit_mb).check()
+        options.check_pruning(bool(prune or pruner))
         if task not in (None, "classification", "regression", "generation"):
             raise ValidationError(f"The '--task' option must be one of 'generation', 'classification', "
                                   f"'regression'. Got {task!r} instead.")
@@ -203,10 +203,10 @@ def resume(
     """Continue a stopped or killed study until its budget is spent; or join a study other processes (on this or
     other machines, through a shared database) are running, to search it together."""
     with cli_errors():
-        options = RunOptions(workers, executor, ray_address, trial_timeout, memory_limit_mb).check(pruning=False)
+        options = RunOptions(workers, executor, ray_address, trial_timeout, memory_limit_mb).check()
         store = get_storage(storage)
         loaded = load_study(name=study, storage=store, take_over=True, join=join)
-        options.check(pruning=loaded.pruner is not None)
+        options.check_pruning(loaded.pruner is not None)
         if n_trials is not None:
             budget = Budget(n_trials=n_trials, timeout_s=loaded.budget.timeout_s, max_cost=loaded.budget.max_cost)
             spec = store.get_study_spec(loaded.study_id)
