@@ -201,6 +201,10 @@ BAD_INPUTS = [
     (["search", "--warm-start-proxy", "synflow", "--warm-start", "x"], "either '--warm-start' or"),
     (["search", "--table", "{table}", "--arch-columns", "depth,width,act", "--objective", "val:max",
       "--warm-start-proxy", "synflow"], "'--warm-start-proxy' option needs '--data' or the nb201"),
+    (["export", "nope"], "No study named 'nope'"),
+    (["export", "nope", "--format", "json,pickle"], "'--format' option must list some of"),
+    (["export", "nope", "--epochs", "0"], "'--epochs' option must be an int >= 1"),
+    (["export", "nope", "--weights", "/no/such/model.pt"], "'--weights' option must be a file"),
 ]
 
 

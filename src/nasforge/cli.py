@@ -1,4 +1,4 @@
-"""The ``nasforge`` command: search, resume, list, show, benchmark."""
+"""The ``nasforge`` command: search, resume, list, show, train-best, export, benchmark ..."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ try:  # recent typer vendors click
 except ImportError:  # pragma: no cover - typer versions that depend on click
     from click.exceptions import ClickException, UsageError  # type: ignore[no-redef,assignment,unused-ignore]
 
+from nasforge._cli_export import export as export_command
 from nasforge._cli_run import (
     ExecutorOpt,
     MemoryLimitOpt,
@@ -423,6 +424,9 @@ def benchmark(
             json_path.write_text(json.dumps({"seeds": seeds, "checkpoints": marks, "noisy": noisy,
                                              "results": output}, indent=2))
             err_console.print(f"wrote {json_path}")
+
+
+app.command(name="export")(export_command)
 
 
 def main() -> None:

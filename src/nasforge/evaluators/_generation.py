@@ -234,6 +234,17 @@ class GenerationEvaluator(Evaluator):
         """Retrain on train + validation and score against the test set (``train-best``). With ``out_dir``, write
         ``samples.png`` (64 samples), the weights (``generator.pt`` or ``vae.pt``, a state dict) and
         ``arch.json`` there."""
+        model, metrics = self.final_model(arch, epochs)
+        if out_dir is not None:
+            folder = Path(out_dir)
+            folder.mkdir(parents=True, exist_ok=True)
+            save_grid(self.samples(model, 64, self.seed + _TEST_SEED), folder / "samples.png", nrow=8)
+            torch.save(model.state_dict(), folder / ("generator.pt" if self.gan else "vae.pt"))
+            (folder / "arch.json").write_text(json.dumps({**arch.to_dict(), "metrics": metrics}, indent=1))
+        return metrics
+
+    def final_model(self, arch: Architecture, epochs: int | None = None) -> tuple[nn.Module, dict[str, float]]:
+        """The generator (GAN) or VAE of ``arch`` retrained on train + validation, and its test-set scores."""
         epochs = epochs or self.epochs
         start, cpu = time.perf_counter(), time.process_time()
         split = self.split()
@@ -242,10 +253,4 @@ class GenerationEvaluator(Evaluator):
         metrics["train_time_s"] = time.perf_counter() - start
         metrics["cpu_time_s"] = time.process_time() - cpu
         metrics.update(self._costs(model, arch))
-        if out_dir is not None:
-            folder = Path(out_dir)
-            folder.mkdir(parents=True, exist_ok=True)
-            save_grid(self.samples(model, 64, self.seed + _TEST_SEED), folder / "samples.png", nrow=8)
-            torch.save(model.state_dict(), folder / ("generator.pt" if self.gan else "vae.pt"))
-            (folder / "arch.json").write_text(json.dumps({**arch.to_dict(), "metrics": metrics}, indent=1))
-        return metrics
+        return model, metrics

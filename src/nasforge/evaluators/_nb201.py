@@ -19,6 +19,8 @@ DATASETS = {
     "cifar100": ("c100_valid_acc_g", "c100_test_acc", "c100"),
     "ImageNet16-120": ("in16_valid_acc_g", "in16_test_acc", "in16"),
 }
+# dataset -> (input shape, classes) of the benchmark's networks (CIFAR images 32 x 32, ImageNet16-120 16 x 16)
+NETWORK_SHAPES = {"cifar10": ((3, 32, 32), 10), "cifar100": ((3, 32, 32), 100), "ImageNet16-120": ((3, 16, 16), 120)}
 NOISY_COLUMN = {"cifar10": "c10_test_err_1seed_st"}
 COST_COLUMN = "c10_train_time_total_s_st"
 DEFAULT_LATENCY = "c10_latency_s_nats"
@@ -118,3 +120,7 @@ class NB201Evaluator(Evaluator):
 
     def natural_space(self) -> SearchSpace:
         return self._space
+
+    def network_shape(self) -> tuple[tuple[int, int, int], int]:
+        """Input shape (C, H, W) and number of classes of the benchmark's networks for this dataset."""
+        return NETWORK_SHAPES[self.dataset]

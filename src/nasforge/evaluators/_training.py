@@ -242,6 +242,17 @@ class TrainingEvaluator(Evaluator):
                     out_dir: str | Path | None = None) -> dict[str, float]:
         """Retrain on train + validation with the full budget and score on the test set (``train-best``). With
         ``out_dir``, write the weights (``model.pt``, a state dict) and ``arch.json`` there."""
+        model, metrics = self.final_model(arch, epochs)
+        if out_dir is not None:
+            folder = Path(out_dir)
+            folder.mkdir(parents=True, exist_ok=True)
+            torch.save(model.state_dict(), folder / "model.pt")
+            (folder / "arch.json").write_text(json.dumps({**arch.to_dict(), "input_shape": list(
+                self.dataset.input_shape), "n_outputs": self.dataset.n_outputs, "metrics": metrics}, indent=1))
+        return metrics
+
+    def final_model(self, arch: Architecture, epochs: int | None = None) -> tuple[nn.Module, dict[str, float]]:
+        """The network of ``arch`` retrained on train + validation, and its test-set scores and costs."""
         epochs = epochs or int(self._config(arch)["epochs"])
         start, cpu = time.perf_counter(), time.process_time()
         split = holdout_split(self.dataset, val_fraction=self.val_fraction, test_fraction=self.test_fraction,
@@ -251,13 +262,7 @@ class TrainingEvaluator(Evaluator):
         metrics["train_time_s"] = time.perf_counter() - start
         metrics["cpu_time_s"] = time.process_time() - cpu
         metrics.update(self._costs(model))
-        if out_dir is not None:
-            folder = Path(out_dir)
-            folder.mkdir(parents=True, exist_ok=True)
-            torch.save(model.state_dict(), folder / "model.pt")
-            (folder / "arch.json").write_text(json.dumps({**arch.to_dict(), "input_shape": list(
-                self.dataset.input_shape), "n_outputs": self.dataset.n_outputs, "metrics": metrics}, indent=1))
-        return metrics
+        return model, metrics
 
 
 def _mse(out: torch.Tensor, y: torch.Tensor) -> torch.Tensor:

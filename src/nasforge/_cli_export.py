@@ -1,0 +1,56 @@
+"""``nasforge export``: a trial's network as architecture JSON, standalone PyTorch source + weights, TorchScript
+and ONNX."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from nasforge._cli_support import cli_errors, console, split_list
+from nasforge.exceptions import ValidationError
+
+
+def export(
+    study: Annotated[str, typer.Argument(help="Name of the study.")],
+    storage: Annotated[str, typer.Option("--storage", help="Database URL.")] = "sqlite:///nasforge.db",
+    out: Annotated[Path, typer.Option(help="Folder to write the files to.")] = Path("export"),
+    trial: Annotated[int | None, typer.Option(help="Trial number (default: the best trial).")] = None,
+    format_: Annotated[str, typer.Option("--format", help="Comma-separated: json, module (model.py + weights.pt), "
+                                                          "torchscript, onnx.")] = "json,module,torchscript,onnx",
+    epochs: Annotated[int | None, typer.Option(help="Epochs of the final training (default: the study's).")] = None,
+    weights: Annotated[Path | None, typer.Option(help="Use these weights (a state dict, e.g. train-best's "
+                                                      "model.pt) instead of training.")] = None,
+    train: Annotated[bool, typer.Option(help="Retrain the network on train + validation before writing it "
+                                             "(studies that train networks; --no-train: initial weights).")] = True,
+) -> None:
+    """Export a trial (default: the best): its architecture, a standalone PyTorch module (model.py needs only
+    torch) with its weights, TorchScript and ONNX; each copy's outputs are checked against the network's."""
+    from nasforge.export import FORMATS, export_trial
+    from nasforge.storages import get_storage
+    from nasforge.study import load_study
+
+    with cli_errors():
+        formats = split_list(format_, "--format")
+        bad = [f for f in formats if f not in FORMATS]
+        if bad:
+            raise ValidationError(f"The '--format' option must list some of {list(FORMATS)}. Got {bad[0]!r}.")
+        if epochs is not None and epochs < 1:
+            raise ValidationError(f"The '--epochs' option must be an int >= 1. Got {epochs} instead.")
+        if weights is not None and not weights.is_file():
+            raise ValidationError(f"The '--weights' option must be a file. Got {str(weights)!r} (not found).")
+        loaded = load_study(name=study, storage=get_storage(storage))
+        chosen, result, final = export_trial(loaded, out, number=trial, formats=formats, train=train, epochs=epochs,
+                                             weights=weights)
+        console.print(f"trial #{chosen.number}: {loaded.space.describe(chosen.arch)}", markup=False, soft_wrap=True)
+        if final:
+            shown = {k: v for k, v in final.items() if k.startswith("test_") or k == "params"}
+            console.print("retrained: " + ", ".join(f"{k} {v:.4g}" for k, v in shown.items()), markup=False,
+                          soft_wrap=True)
+        table = Table("format", "file", "max abs diff vs network")
+        for name, path in result.files.items():
+            diff = result.max_abs_diff.get(name)
+            table.add_row(name, str(path), "" if diff is None else f"{diff:.2g}")
+        console.print(table)

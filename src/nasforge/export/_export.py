@@ -1,0 +1,168 @@
+"""Write a network in every form a user takes away, and check each against the original."""
+
+from __future__ import annotations
+
+import importlib.util
+import itertools
+import json
+import logging
+import sys
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+
+from nasforge.exceptions import ValidationError
+from nasforge.export._source import module_source
+
+FORMATS = ("json", "module", "torchscript", "onnx")
+# Largest absolute output difference accepted between the original network and an exported copy.
+TOLERANCE = {"module": 1e-6, "torchscript": 1e-5, "onnx": 1e-4}
+_LOADED = itertools.count()
+
+_USAGE = """{title}
+
+Needs only torch. The weights are in {weights}:
+
+    import torch
+    from model import build, INPUT_SHAPE
+    net = build()
+    net.load_state_dict(torch.load("{weights}", weights_only=True))
+    net.eval()
+    out = net(torch.zeros(1, *INPUT_SHAPE))
+"""
+
+
+@dataclass
+class ExportResult:
+    """What :func:`export_model` wrote and how far each copy's outputs are from the original's."""
+
+    files: dict[str, Path] = field(default_factory=dict)
+    max_abs_diff: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"files": {k: str(v) for k, v in self.files.items()}, "max_abs_diff": self.max_abs_diff}
+
+
+def check_formats(formats: Sequence[str]) -> list[str]:
+    """The formats, checked against :data:`FORMATS`."""
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise ValidationError(f"The 'formats' parameter must list some of {list(FORMATS)}. Got {list(formats)} "
+                              "instead.")
+    return list(dict.fromkeys(formats))
+
+
+def export_model(model: nn.Module, out_dir: str | Path, *, input_shape: Sequence[int],
+                 arch: dict[str, Any] | None = None, formats: Sequence[str] = FORMATS, title: str = "",
+                 batch: int = 4, seed: int = 0) -> ExportResult:
+    """Write ``model`` (its weights as they are) to ``out_dir`` and check every copy on a random batch.
+
+    Files: ``arch.json`` (``arch`` plus the input shape), ``weights.pt`` (state dict), ``model.py`` (a standalone
+    source: ``build()`` needs only torch), ``model.torchscript.pt`` (traced) and ``model.onnx`` (opset 18, a dynamic
+    batch dimension; checked with onnxruntime when it is installed).
+
+    Raises:
+        ExportError: the network has no standalone source form. ValidationError: a copy's outputs differ by more
+        than :data:`TOLERANCE`.
+    """
+    formats = check_formats(formats)
+    folder = Path(out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    model = model.eval()
+    generator = torch.Generator().manual_seed(seed)
+    x = torch.randn(batch, *input_shape, generator=generator)
+    with torch.no_grad():
+        expected = model(x)
+    result = ExportResult()
+    if "json" in formats:
+        path = folder / "arch.json"
+        path.write_text(json.dumps({**(arch or {}), "input_shape": list(input_shape)}, indent=1))
+        result.files["json"] = path
+    if "module" in formats:
+        weights = folder / "weights.pt"
+        torch.save(model.state_dict(), weights)
+        source = module_source(model, header=_USAGE.format(title=title or "A network exported by nasforge.",
+                                                           weights=weights.name),
+                               constants={"INPUT_SHAPE": tuple(input_shape)})
+        path = folder / "model.py"
+        path.write_text(source)
+        result.files.update({"weights": weights, "module": path})
+        rebuilt = load_standalone(path, weights)
+        with torch.no_grad():
+            result.max_abs_diff["module"] = _diff(expected, rebuilt(x))
+    if "torchscript" in formats:
+        path = folder / "model.torchscript.pt"
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # tracing notes about shape-dependent Python code and deprecation
+            traced = torch.jit.trace(model, x, check_trace=False)  # type: ignore[no-untyped-call]
+            traced.save(str(path))
+            loaded = torch.jit.load(str(path))  # type: ignore[no-untyped-call]
+        result.files["torchscript"] = path
+        with torch.no_grad():
+            result.max_abs_diff["torchscript"] = _diff(expected, loaded(x))
+    if "onnx" in formats:
+        path = folder / "model.onnx"
+        _onnx(model, x, path)
+        result.files["onnx"] = path
+        diff = _onnx_diff(path, x, expected)
+        if diff is not None:
+            result.max_abs_diff["onnx"] = diff
+    for name, diff in result.max_abs_diff.items():
+        if not diff <= TOLERANCE[name]:
+            raise ValidationError(f"The exported {name} differs from the network: max abs output difference "
+                                  f"{diff:.3g} > {TOLERANCE[name]:g}.")
+    return result
+
+
+def load_standalone(source: str | Path, weights: str | Path | None = None) -> nn.Module:
+    """Import a generated ``model.py`` on its own (no nasforge import needed) and load its weights."""
+    name = f"nasforge_exported_{next(_LOADED)}"  # dataclasses look their module up in sys.modules
+    spec = importlib.util.spec_from_file_location(name, source)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    net: nn.Module = module.build()
+    if weights is not None:
+        net.load_state_dict(torch.load(weights, weights_only=True))
+    return net.eval()
+
+
+def _onnx(model: nn.Module, x: torch.Tensor, path: Path) -> None:
+    quiet = logging.getLogger("torch.onnx._internal.exporter._registration")  # "torchvision is not installed"
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)
+    try:
+        _onnx_program(model, x, path)
+    finally:
+        quiet.setLevel(level)
+
+
+def _onnx_program(model: nn.Module, x: torch.Tensor, path: Path) -> None:
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        program = torch.onnx.export(model, (x,), dynamo=True, input_names=["input"], output_names=["output"],
+                                    dynamic_shapes=({0: torch.export.Dim("batch")},), opset_version=18,
+                                    verbose=False)
+        assert program is not None
+        program.save(str(path))
+
+
+def _onnx_diff(path: Path, x: torch.Tensor, expected: torch.Tensor) -> float | None:
+    try:
+        import onnxruntime
+    except ImportError:  # pragma: no cover - onnxruntime is in the export extra
+        return None
+    session = onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    (out,) = session.run(None, {session.get_inputs()[0].name: x.numpy()})
+    return float(np.abs(out - expected.numpy()).max())
+
+
+def _diff(a: torch.Tensor, b: torch.Tensor) -> float:
+    return float((a - b).abs().max())
