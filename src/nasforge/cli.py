@@ -17,7 +17,9 @@ try:  # recent typer vendors click
 except ImportError:  # pragma: no cover - typer versions that depend on click
     from click.exceptions import ClickException, UsageError  # type: ignore[no-redef,assignment,unused-ignore]
 
+from nasforge._cli_dashboard import dashboard as dashboard_command
 from nasforge._cli_export import export as export_command
+from nasforge._cli_report import report as report_command
 from nasforge._cli_run import (
     ExecutorOpt,
     MemoryLimitOpt,
@@ -427,6 +429,8 @@ def benchmark(
 
 
 app.command(name="export")(export_command)
+app.command(name="report")(report_command)
+app.command(name="dashboard")(dashboard_command)
 
 
 def main() -> None:

@@ -1,0 +1,36 @@
+"""``nasforge report``: a study as one self-contained HTML file (and its plots as PNG and SVG)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from nasforge._cli_support import cli_errors, console
+
+
+def report(
+    study: Annotated[str, typer.Argument(help="Name of the study.")],
+    storage: Annotated[str, typer.Option("--storage", help="Database URL.")] = "sqlite:///nasforge.db",
+    out: Annotated[Path | None, typer.Option(help="The HTML file (default: STUDY.html).")] = None,
+    plots: Annotated[Path | None, typer.Option(help="Also write every plot as PNG and SVG into this folder.")] = None,
+    top: Annotated[int, typer.Option(help="How many of the best trials to list.")] = 15,
+) -> None:
+    """Write a self-contained HTML report of a study: best so far against trials, time and cost, all trials, the
+    Pareto front, the best architecture's diagram, which decisions mattered, learning curves."""
+    from nasforge.exceptions import ValidationError
+    from nasforge.report import write_report
+    from nasforge.storages import get_storage
+    from nasforge.study import load_study
+
+    with cli_errors():
+        if top < 1:
+            raise ValidationError(f"The '--top' option must be an int >= 1. Got {top} instead.")
+        loaded = load_study(name=study, storage=get_storage(storage))
+        target = out or Path(f"{study}.html")
+        if target.exists() and target.is_dir():
+            raise ValidationError(f"The '--out' option must be a file path. Got {str(target)!r}, a folder.")
+        written = write_report(loaded, target, plots_dir=plots, top=top)
+        console.print(f"wrote {written}" + (f" and the plots in {plots}/" if plots else ""), markup=False,
+                      soft_wrap=True)

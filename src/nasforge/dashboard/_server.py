@@ -1,0 +1,154 @@
+"""The live dashboard: a small HTTP server on 127.0.0.1 that reads a storage and serves a page, JSON and plots.
+
+Read-only: it never writes to the storage, so it can watch studies that other processes are running. The page
+polls ``/api/...`` every two seconds; a plot is drawn again only when its study has changed.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import math
+import threading
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from nasforge.dashboard._page import PAGE
+from nasforge.exceptions import NasforgeError
+from nasforge.storages import BaseStorage, get_storage
+
+logger = logging.getLogger(__name__)
+PLOTS = ("best_so_far", "best_so_far_time", "all_trials", "pareto_front", "importance", "learning_curves",
+         "architecture")
+_MAX_ROWS = 500  # trials listed in the table (the newest)
+
+
+def _finite(value: float) -> float | None:
+    return value if math.isfinite(value) else None
+
+
+class Dashboard:
+    """What the server answers, independent of HTTP: study list, one study's trials, plots as SVG."""
+
+    def __init__(self, storage: str | BaseStorage) -> None:
+        self.storage = get_storage(storage)
+        self._studies: dict[str, Any] = {}
+        self._plots: dict[tuple[str, str], tuple[str, bytes | None]] = {}
+        self._lock = threading.Lock()
+
+    def _study(self, name: str) -> Any:
+        from nasforge.study import load_study
+
+        with self._lock:
+            if name not in self._studies:
+                self._studies[name] = load_study(name=name, storage=self.storage)  # reads only
+            return self._studies[name]
+
+    def studies(self) -> list[dict[str, Any]]:
+        return [{"name": s.name, "created": s.created_at.isoformat(timespec="seconds"),
+                 "space": s.spec["space"]["name"], "strategy": s.spec["strategy"]["name"],
+                 "objectives": s.spec["objectives"], "trials": s.n_trials} for s in self.storage.list_studies()]
+
+    def version(self, name: str) -> str:
+        """Changes whenever a trial of the study is added or finishes."""
+        trials = self._study(name).trials
+        finished = sum(t.state.is_finished() for t in trials)
+        last = max((t.finished_at for t in trials if t.finished_at is not None), default=None)
+        return f"{len(trials)}-{finished}-{last.timestamp() if last else 0:.3f}"
+
+    def study(self, name: str) -> dict[str, Any]:
+        study = self._study(name)
+        trials = study.trials
+        objective = study.objectives[0]
+        best = study.best_trial
+        rows = [{"number": t.number, "state": t.state.value, "value": _finite(t.metrics.get(objective.name, math.nan)),
+                 "arch": study.space.describe(t.arch), "seconds": t.duration_s, "budget": t.budget,
+                 "reason": t.fail_reason} for t in trials[-_MAX_ROWS:]]
+        counts: dict[str, int] = {}
+        for t in trials:
+            counts[t.state.value] = counts.get(t.state.value, 0) + 1
+        return {"name": name, "objective": str(objective), "objectives": [str(o) for o in study.objectives],
+                "version": self.version(name), "n_trials": len(trials), "counts": counts,
+                "best": None if best is None else {"number": best.number, "arch": study.space.describe(best.arch),
+                                                   "metrics": {k: _finite(v) for k, v in best.metrics.items()}},
+                "trials": rows[::-1], "plots": list(PLOTS)}
+
+    def plot(self, name: str, kind: str) -> bytes | None:
+        """The SVG of plot ``kind`` for study ``name`` (None when the plot does not apply yet)."""
+        from nasforge import report
+
+        study = self._study(name)
+        version = self.version(name)
+        cached = self._plots.get((name, kind))
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        if kind == "architecture":
+            best = study.best_trial
+            fig = None if best is None else report.architecture(study.space, best.arch,
+                                                                f"best: trial {best.number}")
+        elif kind == "best_so_far_time":
+            fig = report.best_so_far(study, "time")
+        else:
+            fig = getattr(report, kind)(study)
+        svg = None
+        if fig is not None:
+            buffer = io.BytesIO()
+            fig.savefig(buffer, format="svg")
+            svg = buffer.getvalue()
+        self._plots[(name, kind)] = (version, svg)
+        return svg
+
+
+class _Handler(BaseHTTPRequestHandler):
+    dashboard: Dashboard  # set on the subclass made by serve()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        logger.debug(format, *args)
+
+    def _send(self, status: int, body: bytes, content_type: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _json(self, payload: Any, status: int = HTTPStatus.OK) -> None:
+        self._send(status, json.dumps(payload).encode(), "application/json")
+
+    def do_GET(self) -> None:
+        parts = [unquote(p) for p in urlsplit(self.path).path.split("/") if p]
+        try:
+            if not parts:
+                self._send(HTTPStatus.OK, PAGE.encode(), "text/html; charset=utf-8")
+            elif parts == ["api", "studies"]:
+                self._json(self.dashboard.studies())
+            elif len(parts) == 3 and parts[:2] == ["api", "studies"]:
+                self._json(self.dashboard.study(parts[2]))
+            elif len(parts) == 5 and parts[:2] == ["api", "studies"] and parts[3] == "plots" \
+                    and parts[4].removesuffix(".svg") in PLOTS:
+                svg = self.dashboard.plot(parts[2], parts[4].removesuffix(".svg"))
+                if svg is None:
+                    self._send(HTTPStatus.NO_CONTENT, b"", "image/svg+xml")
+                else:
+                    self._send(HTTPStatus.OK, svg, "image/svg+xml")
+            else:
+                self._json({"error": f"no such page: {self.path}"}, HTTPStatus.NOT_FOUND)
+        except NasforgeError as exc:
+            self._json({"error": str(exc)}, HTTPStatus.NOT_FOUND)
+        except Exception as exc:  # one bad request must not stop the server
+            logger.exception("dashboard request %s failed", self.path)
+            self._json({"error": f"{type(exc).__name__}: {exc}"}, HTTPStatus.INTERNAL_SERVER_ERROR)
+
+
+def serve(storage: str | BaseStorage, *, port: int = 8050, host: str = "127.0.0.1") -> ThreadingHTTPServer:
+    """A dashboard server for ``storage`` bound to ``host:port`` (port 0: any free port); call
+    ``serve_forever()`` on it (or run it in a thread) and ``shutdown()`` to stop."""
+    handler = type("DashboardHandler", (_Handler,), {"dashboard": Dashboard(storage)})
+    server = ThreadingHTTPServer((host, port), handler)
+    server.daemon_threads = True
+    return server
