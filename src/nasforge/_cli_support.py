@@ -102,7 +102,6 @@ def build_evaluator(*, benchmark: str, table: str | None, arch_columns: str | No
 
 
 ZERO_COST_KEYS = ("data", "data_params", "space", "space_params", "batch_size", "threads", "seed")
-NB201_INPUTS = {"cifar10": ((3, 32, 32), 10), "cifar100": ((3, 32, 32), 100), "ImageNet16-120": ((3, 16, 16), 120)}
 
 
 def zero_cost_params(training: dict[str, Any]) -> dict[str, Any]:
@@ -111,7 +110,7 @@ def zero_cost_params(training: dict[str, Any]) -> dict[str, Any]:
 
 
 def proxy_warm_start(evaluator: Evaluator, training: dict[str, Any] | None, proxy: str, *, pool: int, top: int,
-                     seed: int | None, dataset: str) -> list[Architecture]:
+                     seed: int | None) -> list[Architecture]:
     """The ``top`` of ``pool`` random architectures by a zero-cost ``proxy``: the networks of the training
     options, or on a tabular NAS-Bench-201 search the benchmark's own skeleton (data-independent proxies)."""
     from nasforge.evaluators import ZeroCostEvaluator
@@ -119,7 +118,7 @@ def proxy_warm_start(evaluator: Evaluator, training: dict[str, Any] | None, prox
     if training is not None:
         scorer = ZeroCostEvaluator(proxies=[proxy], **zero_cost_params(training))
     elif isinstance(evaluator, NB201Evaluator):
-        shape, classes = NB201_INPUTS.get(dataset, ((3, 32, 32), 10))
+        shape, classes = evaluator.network_shape()
         scorer = ZeroCostEvaluator(data=None, space="nb201", proxies=[proxy], input_shape=shape, n_outputs=classes)
     else:
         raise ValidationError("The '--warm-start-proxy' option needs '--data' or the nb201 benchmark (a proxy "

@@ -17,6 +17,7 @@ try:  # recent typer vendors click
 except ImportError:  # pragma: no cover - typer versions that depend on click
     from click.exceptions import ClickException, UsageError  # type: ignore[no-redef,assignment,unused-ignore]
 
+from nasforge._cli_config import run as run_command
 from nasforge._cli_dashboard import dashboard as dashboard_command
 from nasforge._cli_export import export as export_command
 from nasforge._cli_report import report as report_command
@@ -178,7 +179,7 @@ def search(
         source: Any = None if warm_start is None else load_study(name=warm_start, storage=store)
         if warm_start_proxy is not None:
             source = proxy_warm_start(evaluator, training, warm_start_proxy, pool=warm_start_pool,
-                                      top=warm_start_top, seed=seed, dataset=dataset)
+                                      top=warm_start_top, seed=seed)
         chosen_pruner = create_pruner({"name": pruner or "median"} if prune or pruner else None)
         result = create_study(evaluator=evaluator, strategy=chosen, objectives=objective or None, budget=budget,
                               storage=store, name=study, pruner=chosen_pruner,
@@ -431,6 +432,7 @@ def benchmark(
 app.command(name="export")(export_command)
 app.command(name="report")(report_command)
 app.command(name="dashboard")(dashboard_command)
+app.command(name="run")(run_command)
 
 
 def main() -> None:

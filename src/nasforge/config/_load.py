@@ -1,0 +1,160 @@
+"""Read a YAML search config, apply ``KEY=VALUE`` overrides, validate it, and build the study it describes.
+
+Every error is one line that names the file, the key (dotted path), what was wrong and what is allowed.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pydantic
+import yaml
+
+from nasforge.config._schema import SearchConfig
+from nasforge.exceptions import NasforgeError, ValidationError
+
+if TYPE_CHECKING:
+    from nasforge.study import Study
+
+
+def _fields(model: type[pydantic.BaseModel], path: tuple[Any, ...]) -> list[str]:
+    """The keys allowed at ``path`` (for 'did you mean' hints)."""
+    for key in path:
+        field = model.model_fields.get(str(key))
+        annotation = getattr(field, "annotation", None)
+        inner = [a for a in getattr(annotation, "__args__", (annotation,)) if isinstance(a, type)
+                 and issubclass(a, pydantic.BaseModel)]
+        if not inner:
+            return []
+        model = inner[0]
+    return list(model.model_fields)
+
+
+def _message(source: str, error: pydantic.ValidationError) -> str:
+    first = error.errors()[0]
+    location = tuple(first["loc"])
+    where = ".".join(str(p) for p in location) or "(top level)"
+    if first["type"] == "extra_forbidden":
+        allowed = _fields(SearchConfig, location[:-1])
+        close = difflib.get_close_matches(str(location[-1]), allowed, n=1)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        text = f"{source}: unknown key {where!r}.{hint} Allowed here: {', '.join(allowed)}."
+    elif first["type"] == "missing":
+        text = f"{source}: the key {where!r} is required."
+    else:
+        got = first.get("input")
+        shown = "" if isinstance(got, dict) else f" Got {got!r}."
+        text = f"{source}: {where}: {first['msg'].removeprefix('Value error, ')}.{shown}"
+    more = len(error.errors()) - 1
+    return text + (f" ({more} more error{'s' if more > 1 else ''} after this one.)" if more else "")
+
+
+def _override(data: dict[str, Any], assignment: str) -> None:
+    """Apply ``a.b.c=VALUE`` (VALUE read as YAML: numbers, booleans, lists) to ``data``."""
+    key, sep, raw = assignment.partition("=")
+    if not sep or not key.strip():
+        raise ValidationError(f"The '--set' option must look like KEY=VALUE (e.g. budget.n_trials=20). "
+                              f"Got {assignment!r} instead.")
+    parts = key.strip().split(".")
+    node = data
+    for part in parts[:-1]:
+        child = node.setdefault(part, {})
+        if not isinstance(child, dict):
+            raise ValidationError(f"The '--set' option {assignment!r} goes inside {part!r}, which is not a "
+                                  "section.")
+        node = child
+    try:
+        node[parts[-1]] = yaml.safe_load(raw)
+    except yaml.YAMLError:
+        node[parts[-1]] = raw
+
+
+def load_config(path: str | Path, overrides: Sequence[str] = ()) -> SearchConfig:
+    """Read and validate the YAML search config at ``path``, after applying ``overrides`` (``KEY=VALUE``)."""
+    source = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ValidationError(f"The config file {source!r} cannot be read: {exc.strerror}.") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ValidationError(f"{source}: {where}not valid YAML ({problem}).") from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ValidationError(f"{source}: the file must hold a mapping of keys (study, evaluator, strategy, "
+                              f"budget ...). Got a {type(data).__name__}.")
+    for assignment in overrides:
+        _override(data, assignment)
+    try:
+        return SearchConfig.model_validate(data)
+    except pydantic.ValidationError as exc:
+        raise ValidationError(_message(source, exc)) from None
+
+
+def check_config(config: SearchConfig, source: str = "config") -> tuple[Any, Any]:
+    """Build the evaluator and the strategy of ``config`` and check its objectives and constraints (nothing is
+    stored or evaluated); returns the evaluator and the strategy."""
+    from nasforge.evaluators import create_evaluator
+    from nasforge.strategies import create_strategy, get_strategy_class
+    from nasforge.study import parse_constraints, parse_objectives
+
+    def where(section: str, exc: NasforgeError) -> ValidationError:
+        return ValidationError(f"{source}: {section}: {exc}")
+
+    try:
+        evaluator = create_evaluator(config.evaluator.name, **config.evaluator.params)
+    except NasforgeError as exc:
+        raise where("evaluator", exc) from None
+    params = dict(config.strategy.params)
+    epochs = config.evaluator.params.get("epochs", getattr(evaluator, "epochs", None))
+    try:
+        if get_strategy_class(config.strategy.name).multi_fidelity and "max_budget" not in params and epochs:
+            params["max_budget"] = float(epochs)  # multi-fidelity: the evaluator's epochs are the largest budget
+        strategy = create_strategy(config.strategy.name, seed=config.seed, **params)
+    except NasforgeError as exc:
+        raise where("strategy", exc) from None
+    try:
+        if config.objectives is not None:
+            parse_objectives(config.objectives)
+    except NasforgeError as exc:
+        raise where("objectives", exc) from None
+    try:
+        parse_constraints(config.constraints or None)
+    except NasforgeError as exc:
+        raise where("constraints", exc) from None
+    return evaluator, strategy
+
+
+def build_study(config: SearchConfig, source: str = "config") -> Study:
+    """Create the study ``config`` describes (components built and checked; nothing evaluated yet)."""
+    from nasforge.storages import get_storage
+    from nasforge.study import Budget, create_study, load_study
+    from nasforge.study._pruners import create_pruner
+
+    evaluator, strategy = check_config(config, source)
+    budget = config.budget
+    store = get_storage(config.storage)
+    warm: Any = None
+    if config.warm_start is not None and config.warm_start.study is not None:
+        warm = load_study(name=config.warm_start.study, storage=store)
+    elif config.warm_start is not None and config.warm_start.proxy is not None:
+        from nasforge._cli_support import proxy_warm_start
+
+        training = config.evaluator.params if config.evaluator.name == "train" else None
+        warm = proxy_warm_start(evaluator, training, config.warm_start.proxy, pool=config.warm_start.pool,
+                                top=config.warm_start.top, seed=config.seed)
+    return create_study(evaluator=evaluator, strategy=strategy, objectives=config.objectives,
+                        budget=Budget(n_trials=budget.n_trials, timeout_s=budget.timeout_s, max_cost=budget.max_cost),
+                        storage=store, name=config.study, pruner=create_pruner(
+                            None if config.pruner is None else {"name": config.pruner}),
+                        constraints=config.constraints or None, warm_start=warm,
+                        warm_start_top=config.warm_start.top if config.warm_start else 10,
+                        allow_duplicates=config.allow_duplicates)
