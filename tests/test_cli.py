@@ -205,6 +205,9 @@ BAD_INPUTS = [
     (["export", "nope", "--format", "json,pickle"], "'--format' option must list some of"),
     (["export", "nope", "--epochs", "0"], "'--epochs' option must be an int >= 1"),
     (["export", "nope", "--weights", "/no/such/model.pt"], "'--weights' option must be a file"),
+    (["report", "nope"], "No study named 'nope'"),
+    (["dashboard", "--port", "70000"], "'--port' option must be an int in 0 .. 65535"),
+    (["dashboard", "--storage", "results.txt"], "'storage' parameter"),
 ]
 
 

@@ -14,6 +14,7 @@ import torch
 from torch import nn
 
 from nasforge.export import TOLERANCE, ExportError, export_model, load_standalone, module_source
+from nasforge.nn import perturb_weights
 from nasforge.spaces import GANSpace, create_space, list_spaces
 
 SMALL = {"nb201": {"channels": 4, "cells_per_stage": 1}, "joint": {"space": "chain"}}
@@ -23,22 +24,6 @@ INPUTS = {"mlp": (12,)}  # tabular; every other trainable space takes images
 @pytest.fixture(autouse=True)
 def _seeded() -> None:
     torch.manual_seed(0)  # the networks' initial weights
-
-
-def _scrambled(model: nn.Module, seed: int) -> nn.Module:
-    """Weights and batch-norm statistics away from their initial values (by about their own size), as after
-    training."""
-    generator = torch.Generator().manual_seed(seed)
-    with torch.no_grad():
-        for p in model.parameters():
-            scale = float(p.abs().mean()) if p.numel() > 1 else 0.1
-            p.add_(torch.randn(p.shape, generator=generator) * max(scale, 0.05))
-        for name, b in model.named_buffers():
-            if name.endswith("running_mean"):
-                b.copy_(torch.randn(b.shape, generator=generator) * 0.3)
-            elif name.endswith("running_var"):
-                b.copy_(torch.rand(b.shape, generator=generator) + 0.5)
-    return model.eval()
 
 
 def _trainable() -> list[str]:
@@ -60,7 +45,7 @@ def test_every_trainable_space_round_trips(name: str, tmp_path: Path) -> None:
     rng = np.random.default_rng(1)
     archs = [space.sample(rng) for _ in range(3)] + [a for a in [space.baseline()] if a is not None]
     for i, arch in enumerate(archs):
-        model = _scrambled(space.build(arch, shape, 5), i)
+        model = perturb_weights(space.build(arch, shape, 5), i)
         result = export_model(model, tmp_path / f"{name}{i}", input_shape=shape, arch=arch.to_dict())
         assert set(result.max_abs_diff) == {"module", "torchscript", "onnx"}
         assert result.max_abs_diff["module"] <= TOLERANCE["module"]
@@ -78,7 +63,7 @@ def test_onnx_has_a_dynamic_batch(tmp_path: Path) -> None:
     import onnxruntime
 
     space = create_space("chain")
-    model = _scrambled(space.build(space.sample(np.random.default_rng(3)), (1, 8, 8), 4), 0)
+    model = perturb_weights(space.build(space.sample(np.random.default_rng(3)), (1, 8, 8), 4), 0)
     result = export_model(model, tmp_path, input_shape=(1, 8, 8), formats=["onnx"])
     session = onnxruntime.InferenceSession(str(result.files["onnx"]), providers=["CPUExecutionProvider"])
     x = torch.randn(11, 1, 8, 8)
@@ -91,7 +76,7 @@ def test_gan_generator_round_trips(tmp_path: Path) -> None:
     space = GANSpace(n_cells=2, z_dim=16)
     rng = np.random.default_rng(0)
     for i in range(3):
-        generator = _scrambled(space.generator(space.sample(rng), (1, 8, 8)), i)
+        generator = perturb_weights(space.generator(space.sample(rng), (1, 8, 8)), i)
         result = export_model(generator, tmp_path / str(i), input_shape=(16,))
         assert result.max_abs_diff["module"] <= TOLERANCE["module"]
         assert result.max_abs_diff["onnx"] <= 1e-4
@@ -99,7 +84,7 @@ def test_gan_generator_round_trips(tmp_path: Path) -> None:
 
 def test_standalone_file_needs_only_torch(tmp_path: Path) -> None:
     space = create_space("nb201", channels=4, cells_per_stage=1)
-    model = _scrambled(space.build(space.sample(np.random.default_rng(5)), (3, 8, 8), 3), 0)
+    model = perturb_weights(space.build(space.sample(np.random.default_rng(5)), (3, 8, 8), 3), 0)
     export_model(model, tmp_path, input_shape=(3, 8, 8), formats=["module"])
     with torch.no_grad():
         expected = model(torch.ones(2, 3, 8, 8)).tolist()

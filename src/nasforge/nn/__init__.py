@@ -6,6 +6,7 @@ from nasforge.nn._cell_net import CELL_OPS, Cell, CellNetwork, ReLUConvBN, Resid
 from nasforge.nn._chain_supernet import ChainSupernet
 from nasforge.nn._costs import count_flops, count_params, latency_ms
 from nasforge.nn._layers import ACTIVATIONS, Branches, SepConv, activation, norm1d, norm2d
+from nasforge.nn._perturb import perturb_weights
 from nasforge.nn._supernet import CellSupernet, MixedCell
 from nasforge.nn._train import make_optimizer, make_schedule, predict, seeded_torch_rng, train_one_epoch
 
@@ -30,6 +31,7 @@ __all__ = [
     "make_schedule",
     "norm1d",
     "norm2d",
+    "perturb_weights",
     "predict",
     "seeded_torch_rng",
     "train_one_epoch",
