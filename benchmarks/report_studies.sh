@@ -8,10 +8,12 @@ OUT="${1:-out/report}"
 BIN="${NASFORGE_BIN:-.venv/bin}"
 mkdir -p "$OUT"
 DB="sqlite:///$OUT/studies.db"
+if [ -z "${REPORTS_ONLY:-}" ]; then  # REPORTS_ONLY=1: the reports of the studies already in $OUT/studies.db
 rm -f "$OUT/studies.db"
 "$BIN/nasforge" search --strategy evolution --n-trials 300 --seed 0 --storage "$DB" --study nb201-c10 >/dev/null
 "$BIN/nasforge" search --data digits --space chain --strategy evolution --epochs 10 --n-trials 60 --seed 0 --prune \
   --train-param threads=2 --train-param measure_latency=false --storage "$DB" --study digits-chain >/dev/null
+fi
 for study in nb201-c10 digits-chain; do
   /usr/bin/time -f "$study report: %e s, %M KB" "$BIN/nasforge" report "$study" --storage "$DB" \
     --out "$OUT/$study.html" --plots "$OUT/$study"

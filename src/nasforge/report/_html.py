@@ -27,7 +27,8 @@ padding:0 1em}
 h1{font-size:1.6em}h2{font-size:1.2em;margin-top:1.6em;border-bottom:1px solid #ddd}
 table{border-collapse:collapse;font-size:.85em;margin:.5em 0}td,th{border:1px solid #ddd;padding:3px 7px;
 text-align:left}th{background:#f4f4f4}.plots{display:flex;flex-wrap:wrap;gap:12px}
-figure{margin:0;border:1px solid #eee;padding:6px}figcaption{font-size:.8em;color:#555;max-width:640px}
+figure{margin:0;border:1px solid #eee;padding:6px;flex:1 1 460px;max-width:530px}
+figure#architecture,figure#choices{max-width:1080px;flex-basis:100%}figcaption{font-size:.8em;color:#555}
 img{max-width:100%}code{background:#f4f4f4;padding:1px 4px}
 """
 
@@ -35,8 +36,10 @@ img{max-width:100%}code{background:#f4f4f4;padding:1px 4px}
 def figures(study: Study) -> dict[str, tuple[str, Figure]]:
     """Every plot that applies to ``study``: key -> (caption, figure)."""
     makers: list[tuple[str, str, Callable[[], Figure | None]]] = [
-        ("best_so_far", "Best objective so far against the trial number.", lambda: _plots.best_so_far(study)),
-        ("best_so_far_time", "Best objective so far against wall-clock time.",
+        ("best_so_far", "Best objective so far against the trial number (the worst 5 % of trials may lie below "
+         "the plot; 'all trials' shows every one).", lambda: _plots.best_so_far(study)),
+        ("best_so_far_time", "Best objective so far against wall-clock time (the worst 5 % of trials may lie "
+         "below the plot).",
          lambda: _plots.best_so_far(study, "time")),
         ("best_so_far_cost", "Best objective so far against the evaluator's cumulative cost (for a tabular "
          "benchmark: the simulated training time the search would have spent).",

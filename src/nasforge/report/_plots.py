@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -36,6 +36,17 @@ def save_figure(fig: Figure, base: str | Path) -> list[Path]:
     return paths
 
 
+def _zoom(ax: Any, values: np.ndarray, direction: str) -> None:
+    """Limit the y axis to the values that matter for the best: the worst 5 % (diverged or collapsed trials) may
+    fall outside, so that the differences near the top stay visible."""
+    finite = values[np.isfinite(values)]
+    if finite.size < 20:
+        return
+    low, high = np.percentile(finite, [5, 100] if direction == "max" else [0, 95])
+    pad = 0.08 * (high - low) or 1.0
+    ax.set_ylim(low - pad, high + pad)
+
+
 def best_so_far(study: Study, by: str = "trials") -> Figure | None:
     """The best objective value so far against the trial number (``by="trials"``), the wall-clock seconds since
     the first trial started (``"time"``) or the evaluator's cumulative cost (``"cost"``, e.g. simulated training
@@ -57,6 +68,7 @@ def best_so_far(study: Study, by: str = "trials") -> Figure | None:
     ax = fig.add_subplot()
     ax.scatter(x, history.values, s=10, alpha=0.35, color="#7f7f7f", label="trials")
     ax.step(x, history.best_so_far(), where="post", color="#1f77b4", linewidth=2, label="best so far")
+    _zoom(ax, history.values, history.direction)
     ax.set_xlabel(label)
     ax.set_ylabel(f"{history.objective} ({history.direction})")
     ax.set_title(f"Best so far: {study.name}")
