@@ -45,7 +45,7 @@ def test_every_trainable_space_round_trips(name: str, tmp_path: Path) -> None:
     rng = np.random.default_rng(1)
     archs = [space.sample(rng) for _ in range(3)] + [a for a in [space.baseline()] if a is not None]
     for i, arch in enumerate(archs):
-        model = perturb_weights(space.build(arch, shape, 5), i)
+        model = perturb_weights(space.build(arch, shape, 5), i, shape)
         result = export_model(model, tmp_path / f"{name}{i}", input_shape=shape, arch=arch.to_dict())
         assert set(result.max_abs_diff) == {"module", "torchscript", "onnx"}
         assert result.max_abs_diff["module"] <= TOLERANCE["module"]
@@ -63,7 +63,7 @@ def test_onnx_has_a_dynamic_batch(tmp_path: Path) -> None:
     import onnxruntime
 
     space = create_space("chain")
-    model = perturb_weights(space.build(space.sample(np.random.default_rng(3)), (1, 8, 8), 4), 0)
+    model = perturb_weights(space.build(space.sample(np.random.default_rng(3)), (1, 8, 8), 4), 0, (1, 8, 8))
     result = export_model(model, tmp_path, input_shape=(1, 8, 8), formats=["onnx"])
     session = onnxruntime.InferenceSession(str(result.files["onnx"]), providers=["CPUExecutionProvider"])
     x = torch.randn(11, 1, 8, 8)
@@ -76,7 +76,7 @@ def test_gan_generator_round_trips(tmp_path: Path) -> None:
     space = GANSpace(n_cells=2, z_dim=16)
     rng = np.random.default_rng(0)
     for i in range(3):
-        generator = perturb_weights(space.generator(space.sample(rng), (1, 8, 8)), i)
+        generator = perturb_weights(space.generator(space.sample(rng), (1, 8, 8)), i, (16,))
         result = export_model(generator, tmp_path / str(i), input_shape=(16,))
         assert result.max_abs_diff["module"] <= TOLERANCE["module"]
         assert result.max_abs_diff["onnx"] <= 1e-4
@@ -84,7 +84,7 @@ def test_gan_generator_round_trips(tmp_path: Path) -> None:
 
 def test_standalone_file_needs_only_torch(tmp_path: Path) -> None:
     space = create_space("nb201", channels=4, cells_per_stage=1)
-    model = perturb_weights(space.build(space.sample(np.random.default_rng(5)), (3, 8, 8), 3), 0)
+    model = perturb_weights(space.build(space.sample(np.random.default_rng(5)), (3, 8, 8), 3), 0, (3, 8, 8))
     export_model(model, tmp_path, input_shape=(3, 8, 8), formats=["module"])
     with torch.no_grad():
         expected = model(torch.ones(2, 3, 8, 8)).tolist()
@@ -112,3 +112,15 @@ def test_layers_without_a_source_form_are_refused() -> None:
         module_source(nn.Sequential(nn.Linear(2, 2), Opaque()))
     with pytest.raises(ExportError, match="parametrizations"):
         module_source(nn.utils.parametrizations.spectral_norm(nn.Linear(2, 2)))
+
+
+def test_large_outputs_are_checked_relative_to_their_size(tmp_path: Path) -> None:
+    """A network whose outputs are in the thousands (float32 rounding grows with them) is still exported."""
+    space = create_space("chain")
+    model = perturb_weights(space.build(space.sample(np.random.default_rng(2)), (1, 8, 8), 4), 0, (1, 8, 8))
+    with torch.no_grad():
+        last = [m for m in model.modules() if isinstance(m, nn.Linear)][-1]
+        last.weight.mul_(1e4)
+    result = export_model(model, tmp_path, input_shape=(1, 8, 8), formats=["onnx"])
+    assert result.output_scale > 1e3
+    assert result.max_abs_diff["onnx"] <= 1e-4 * result.output_scale

@@ -21,7 +21,8 @@ from nasforge.exceptions import ValidationError
 from nasforge.export._source import module_source
 
 FORMATS = ("json", "module", "torchscript", "onnx")
-# Largest absolute output difference accepted between the original network and an exported copy.
+# Largest output difference accepted between the network and an exported copy, relative to the outputs' largest
+# magnitude when that is above 1 (absolute below).
 TOLERANCE = {"module": 1e-6, "torchscript": 1e-5, "onnx": 1e-4}
 _LOADED = itertools.count()
 
@@ -44,9 +45,11 @@ class ExportResult:
 
     files: dict[str, Path] = field(default_factory=dict)
     max_abs_diff: dict[str, float] = field(default_factory=dict)
+    output_scale: float = 1.0  # the largest output magnitude on the check batch (at least 1)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"files": {k: str(v) for k, v in self.files.items()}, "max_abs_diff": self.max_abs_diff}
+        return {"files": {k: str(v) for k, v in self.files.items()}, "max_abs_diff": self.max_abs_diff,
+                "output_scale": self.output_scale}
 
 
 def check_formats(formats: Sequence[str]) -> list[str]:
@@ -69,7 +72,7 @@ def export_model(model: nn.Module, out_dir: str | Path, *, input_shape: Sequence
 
     Raises:
         ExportError: the network has no standalone source form. ValidationError: a copy's outputs differ by more
-        than :data:`TOLERANCE`.
+        than :data:`TOLERANCE` (times the outputs' largest magnitude when that is above 1).
     """
     formats = check_formats(formats)
     folder = Path(out_dir)
@@ -113,10 +116,13 @@ def export_model(model: nn.Module, out_dir: str | Path, *, input_shape: Sequence
         diff = _onnx_diff(path, x, expected)
         if diff is not None:
             result.max_abs_diff["onnx"] = diff
+    # absolute for outputs of the order of 1 (logits, images), relative for larger ones (float32 rounding)
+    result.output_scale = max(1.0, float(expected.abs().max()))
     for name, diff in result.max_abs_diff.items():
-        if not diff <= TOLERANCE[name]:
+        if not diff <= TOLERANCE[name] * result.output_scale:
             raise ValidationError(f"The exported {name} differs from the network: max abs output difference "
-                                  f"{diff:.3g} > {TOLERANCE[name]:g}.")
+                                  f"{diff:.3g} > {TOLERANCE[name]:g} x {result.output_scale:.3g} (the outputs' "
+                                  "largest magnitude, at least 1).")
     return result
 
 

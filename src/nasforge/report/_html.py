@@ -48,9 +48,9 @@ def figures(study: Study) -> dict[str, tuple[str, Figure]]:
          lambda: _plots.all_trials(study)),
         ("pareto_front", "Trade-off between the objectives (or the objective and the network size); red: the "
          "trials no other trial beats on both.", lambda: _plots.pareto_front(study)),
-        ("importance", "Which decisions explain the objective: a random forest fitted on the completed trials, "
-         "permutation importance. Read it with the forest's out-of-bag R² in the title: a low R² means the "
-         "decisions explain little (noise, or too few trials).", lambda: _plots.importance(study)),
+        ("importance", "Which decisions explain the objective: a random forest fitted on the completed trials to "
+         "predict each trial's rank, permutation importance. Read it with the forest's out-of-bag R² in the title: "
+         "a low R² means the decisions explain little (noise, or too few trials).", lambda: _plots.importance(study)),
         ("choices", "For the most important decisions: the mean objective of each value (± standard error).",
          lambda: _plots.choices(study)),
         ("learning_curves", "The objective reported after each epoch (multi-fidelity or pruned runs).",

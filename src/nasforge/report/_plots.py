@@ -145,7 +145,7 @@ def importance(study: Study, seed: int = 0) -> Figure | None:
     y = np.arange(shown)[::-1]
     ax.barh(y, result.importance[:shown], xerr=result.spread[:shown], color="#1f77b4", alpha=0.8)
     ax.set_yticks(y, result.names[:shown])
-    ax.set_xlabel("share of the explained variation of the objective")
+    ax.set_xlabel("share of the explained variation of the objective's rank")
     ax.set_title(f"Which decisions matter ({result.n_trials} trials, forest out-of-bag R² {result.r2:.2f})",
                  fontsize=10)
     ax.grid(axis="x", alpha=0.3)
