@@ -8,12 +8,11 @@ import json
 import logging
 import sys
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import torch
 from torch import nn
 
@@ -79,9 +78,10 @@ def export_model(model: nn.Module, out_dir: str | Path, *, input_shape: Sequence
     folder.mkdir(parents=True, exist_ok=True)
     model = model.eval()
     generator = torch.Generator().manual_seed(seed)
-    x = torch.randn(batch, *input_shape, generator=generator)
+    # two batch sizes: a copy that fixed the batch size (a traced len(x)) is caught, not only a wrong value
+    batches = [torch.randn(n, *input_shape, generator=generator) for n in (batch, batch + 3)]
     with torch.no_grad():
-        expected = model(x)
+        expected = [model(x) for x in batches]
     result = ExportResult()
     if "json" in formats:
         path = folder / "arch.json"
@@ -96,28 +96,27 @@ def export_model(model: nn.Module, out_dir: str | Path, *, input_shape: Sequence
         path = folder / "model.py"
         path.write_text(source)
         result.files.update({"weights": weights, "module": path})
-        rebuilt = load_standalone(path, weights)
-        with torch.no_grad():
-            result.max_abs_diff["module"] = _diff(expected, rebuilt(x))
+        result.max_abs_diff["module"] = _compare("module", load_standalone(path, weights), batches, expected)
     if "torchscript" in formats:
         path = folder / "model.torchscript.pt"
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # tracing notes about shape-dependent Python code and deprecation
-            traced = torch.jit.trace(model, x, check_trace=False)  # type: ignore[no-untyped-call]
+            traced = torch.jit.trace(model, batches[0], check_trace=False)  # type: ignore[no-untyped-call]
             traced.save(str(path))
             loaded = torch.jit.load(str(path))  # type: ignore[no-untyped-call]
         result.files["torchscript"] = path
-        with torch.no_grad():
-            result.max_abs_diff["torchscript"] = _diff(expected, loaded(x))
+        result.max_abs_diff["torchscript"] = _compare("torchscript", loaded, batches, expected)
     if "onnx" in formats:
         path = folder / "model.onnx"
-        _onnx(model, x, path)
+        _onnx(model, batches[0], path)
         result.files["onnx"] = path
-        diff = _onnx_diff(path, x, expected)
-        if diff is not None:
-            result.max_abs_diff["onnx"] = diff
+        session = _onnx_session(path)
+        if session is not None:
+            name = session.get_inputs()[0].name
+            result.max_abs_diff["onnx"] = _compare(
+                "onnx", lambda x: torch.from_numpy(session.run(None, {name: x.numpy()})[0]), batches, expected)
     # absolute for outputs of the order of 1 (logits, images), relative for larger ones (float32 rounding)
-    result.output_scale = max(1.0, float(expected.abs().max()))
+    result.output_scale = max(1.0, max(float(e.abs().max()) for e in expected))
     for name, diff in result.max_abs_diff.items():
         if not diff <= TOLERANCE[name] * result.output_scale:
             raise ValidationError(f"The exported {name} differs from the network: max abs output difference "
@@ -160,14 +159,30 @@ def _onnx_program(model: nn.Module, x: torch.Tensor, path: Path) -> None:
         program.save(str(path))
 
 
-def _onnx_diff(path: Path, x: torch.Tensor, expected: torch.Tensor) -> float | None:
+def _onnx_session(path: Path) -> Any:
     try:
         import onnxruntime
     except ImportError:  # pragma: no cover - onnxruntime is in the export extra
         return None
-    session = onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])
-    (out,) = session.run(None, {session.get_inputs()[0].name: x.numpy()})
-    return float(np.abs(out - expected.numpy()).max())
+    return onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+
+
+def _compare(name: str, run: Callable[[torch.Tensor], torch.Tensor], batches: list[torch.Tensor],
+             expected: list[torch.Tensor]) -> float:
+    """The largest absolute difference between ``run`` and the network's outputs over the check batches."""
+    worst = 0.0
+    with torch.no_grad():
+        for x, want in zip(batches, expected, strict=True):
+            try:
+                got = run(x)
+            except Exception as exc:
+                raise ValidationError(f"The exported {name} fails on a batch of {len(x)} (it was made with a batch "
+                                      f"of {len(batches[0])}): {str(exc).splitlines()[0][:200]}") from None
+            if tuple(got.shape) != tuple(want.shape):
+                raise ValidationError(f"The exported {name} returns shape {tuple(got.shape)} for a batch of {len(x)}"
+                                      f"; the network returns {tuple(want.shape)}.")
+            worst = max(worst, _diff(want, got))
+    return worst
 
 
 def _diff(a: torch.Tensor, b: torch.Tensor) -> float:

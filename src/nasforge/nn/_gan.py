@@ -115,7 +115,7 @@ class Generator(nn.Module):
         self.out = nn.Conv2d(widths[-1], channels, 3, padding=1)
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
-        h = self.project(z).view(len(z), -1, *self.start)
+        h = self.project(z).view(z.shape[0], -1, *self.start)  # shape[0], not len(): a dynamic batch in exports
         h = self.project_act(self.project_norm(h))
         firsts: list[torch.Tensor] = []
         for plan, cell in zip(self.plans, self.cells, strict=True):

@@ -50,7 +50,7 @@ class ConvVAE(nn.Module):
 
     def decode(self, z: torch.Tensor) -> torch.Tensor:
         """Bernoulli logits of p(x | z), the image's shape."""
-        h = self.decoder(self.project(z).view(len(z), self.dec_channels, *self.start))
+        h = self.decoder(self.project(z).view(z.shape[0], self.dec_channels, *self.start))
         if tuple(h.shape[-2:]) != self.image_shape[1:]:
             h = F.interpolate(h, size=self.image_shape[1:], mode="bilinear", align_corners=False)
         return h
