@@ -1,6 +1,6 @@
 """Safety rules, checked on the source: nothing is unpickled, tensors load weights-only, SQL is built by
-SQLAlchemy (no user value is ever formatted into SQL text). A local Ray's loopback-only sockets are checked
-for real in tests/executors/test_ray.py."""
+SQLAlchemy (no user value is ever formatted into SQL text); the dashboard listens on loopback only and inserts
+no HTML. A local Ray's loopback-only sockets are checked for real in tests/executors/test_ray.py."""
 
 from __future__ import annotations
 
@@ -31,3 +31,20 @@ def test_sql_text_carries_no_formatted_values() -> None:
     # schema upgrades format only names from the schema module's own constants
     assert all(name == "storages/_sql.py" and ("ALTER TABLE" in line or "PRAGMA busy_timeout" in line)
                for name, line in formatted), formatted
+
+
+def test_the_dashboard_listens_on_loopback_only_and_inserts_no_html(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from nasforge.cli import app
+    from nasforge.dashboard import serve
+    from nasforge.dashboard._page import PAGE
+
+    server = serve(f"sqlite:///{tmp_path / 'd.db'}", port=0)
+    try:
+        assert server.server_address[0] == "127.0.0.1"
+    finally:
+        server.server_close()
+    result = CliRunner().invoke(app, ["dashboard", "--host", "0.0.0.0"])
+    assert result.exit_code == 2 and "No such option: --host" in result.stderr
+    assert "innerHTML" not in PAGE and "insertAdjacentHTML" not in PAGE and "document.write" not in PAGE

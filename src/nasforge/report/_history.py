@@ -101,9 +101,9 @@ def decision_importance(study: Study, *, seed: int = 0, min_trials: int = 8) -> 
     # ranks, not values: a few diverged trials (10 % accuracy among 90 % ones) would otherwise be all the forest
     # learns, and which decision ranks architectures is what a user asks
     y = rankdata(values if history.direction == "max" else -values) / len(values)
-    forest = RandomForestRegressor(n_estimators=200, max_features=0.5, oob_score=True, random_state=seed,
+    forest = RandomForestRegressor(n_estimators=100, max_features=0.5, oob_score=True, random_state=seed,
                                    n_jobs=1).fit(x, y)
-    result = permutation_importance(forest, x, y, n_repeats=10, random_state=seed, n_jobs=1)
+    result = permutation_importance(forest, x, y, n_repeats=5, random_state=seed, n_jobs=1)
     raw = np.clip(result.importances_mean, 0.0, None)
     total = raw.sum() or 1.0
     order = np.argsort(-raw)
@@ -118,4 +118,11 @@ def choice_effects(study: Study, name: str) -> dict[str, tuple[float, float, int
     for trial, value in zip(history.trials, history.values, strict=True):
         if not math.isnan(value):
             groups.setdefault(str(dict(trial.arch.decisions).get(name)), []).append(float(value))
-    return {k: (float(np.mean(v)), float(np.std(v) / math.sqrt(len(v))), len(v)) for k, v in sorted(groups.items())}
+    def order(value: str) -> tuple[int, float, str]:  # numbers by value (8 before 16), then words
+        try:
+            return 0, float(value), value
+        except ValueError:
+            return 1, 0.0, value
+
+    return {k: (float(np.mean(groups[k])), float(np.std(groups[k]) / math.sqrt(len(groups[k]))), len(groups[k]))
+            for k in sorted(groups, key=order)}

@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 
 from nasforge.report import _plots
 from nasforge.report._diagram import architecture
-from nasforge.report._history import History, decision_importance
+from nasforge.report._history import History, Importance, decision_importance
 from nasforge.report._plots import save_figure
 
 if TYPE_CHECKING:
@@ -33,8 +33,9 @@ img{max-width:100%}code{background:#f4f4f4;padding:1px 4px}
 """
 
 
-def figures(study: Study) -> dict[str, tuple[str, Figure]]:
-    """Every plot that applies to ``study``: key -> (caption, figure)."""
+def figures(study: Study, importance: Importance | None = None) -> dict[str, tuple[str, Figure]]:
+    """Every plot that applies to ``study``: key -> (caption, figure) (``importance``: already computed)."""
+    importance = importance or decision_importance(study)
     makers: list[tuple[str, str, Callable[[], Figure | None]]] = [
         ("best_so_far", "Best objective so far against the trial number (the worst 5 % of trials may lie below "
          "the plot; 'all trials' shows every one).", lambda: _plots.best_so_far(study)),
@@ -50,9 +51,10 @@ def figures(study: Study) -> dict[str, tuple[str, Figure]]:
          "trials no other trial beats on both.", lambda: _plots.pareto_front(study)),
         ("importance", "Which decisions explain the objective: a random forest fitted on the completed trials to "
          "predict each trial's rank, permutation importance. Read it with the forest's out-of-bag R² in the title: "
-         "a low R² means the decisions explain little (noise, or too few trials).", lambda: _plots.importance(study)),
+         "a low R² means the decisions explain little (noise, or too few trials).",
+         lambda: _plots.importance(study, result=importance)),
         ("choices", "For the most important decisions: the mean objective of each value (± standard error).",
-         lambda: _plots.choices(study)),
+         lambda: _plots.choices(study, result=importance)),
         ("learning_curves", "The objective reported after each epoch (multi-fidelity or pruned runs).",
          lambda: _plots.learning_curves(study)),
     ]
@@ -93,7 +95,8 @@ def _number(value: float) -> str:
 
 def write_report(study: Study, path: str | Path, *, plots_dir: str | Path | None = None, top: int = 15) -> Path:
     """Write the HTML report of ``study`` to ``path``; with ``plots_dir``, also every plot as PNG and SVG."""
-    made = figures(study)
+    importance = decision_importance(study)
+    made = figures(study, importance)
     if plots_dir is not None:
         for key, (_, fig) in made.items():
             save_figure(fig, Path(plots_dir) / key)
@@ -118,7 +121,6 @@ def write_report(study: Study, path: str | Path, *, plots_dir: str | Path | None
         parts.append(f"<figure id='{key}'><img alt='{key}' src='data:image/png;base64,{_png(fig)}'>"
                      f"<figcaption>{html.escape(caption)}</figcaption></figure>")
     parts.append("</div>")
-    importance = decision_importance(study)
     if importance is not None:
         parts.append("<h2>Decisions</h2>")
         parts.append(_table(["decision", "importance", "±"], [[n, f"{v:.3f}", f"{s:.3f}"] for n, v, s in zip(

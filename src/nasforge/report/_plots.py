@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from matplotlib.figure import Figure
 
-from nasforge.report._history import History, choice_effects, decision_importance
+from nasforge.report._history import History, Importance, choice_effects, decision_importance
 from nasforge.trial import TrialState
 
 if TYPE_CHECKING:
@@ -134,9 +134,10 @@ def pareto_front(study: Study) -> Figure | None:
     return fig
 
 
-def importance(study: Study, seed: int = 0) -> Figure | None:
-    """Decision importance (random forest + permutation), most important first, with its spread."""
-    result = decision_importance(study, seed=seed)
+def importance(study: Study, seed: int = 0, result: Importance | None = None) -> Figure | None:
+    """Decision importance (random forest + permutation), most important first, with its spread (``result``: the
+    importance already computed, to draw it without fitting again)."""
+    result = result or decision_importance(study, seed=seed)
     if result is None:
         return None
     shown = min(len(result.names), 15)
@@ -152,9 +153,9 @@ def importance(study: Study, seed: int = 0) -> Figure | None:
     return fig
 
 
-def choices(study: Study, top: int = 3, seed: int = 0) -> Figure | None:
+def choices(study: Study, top: int = 3, seed: int = 0, result: Importance | None = None) -> Figure | None:
     """For the ``top`` most important decisions: the mean objective of each value, with its standard error."""
-    result = decision_importance(study, seed=seed)
+    result = result or decision_importance(study, seed=seed)
     if result is None:
         return None
     names = result.names[:top]
