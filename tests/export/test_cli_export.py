@@ -62,3 +62,23 @@ def test_export_any_trial_of_a_table_study(tmp_path: Path, nb201_path: str) -> N
     assert net(torch.zeros(1, 3, 32, 32)).shape == (1, 10)
     bad = runner.invoke(app, ["export", "nb", "--storage", url, "--trial", "9", "--out", str(out)])
     assert bad.exit_code == 2 and "0 .. 4. Got 9" in bad.stderr
+
+
+def test_export_a_gan_generator_and_refuse_a_vae(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    for space in ("gan", "vae"):
+        searched = runner.invoke(app, ["search", "--task", "generation", "--data", "digits", "--space", space,
+                                       "--strategy", "random", "--epochs", "1", "--n-trials", "1", "--seed", "0",
+                                       "--train-param", "n_samples=300", "--storage", url, "--study", space])
+        assert searched.exit_code == 0, searched.output
+    out = tmp_path / "gen"
+    result = runner.invoke(app, ["export", "gan", "--storage", url, "--out", str(out), "--no-train", "--trial", "0",
+                                 "--format", "json,module,onnx"])  # any trial, whatever its state
+    assert result.exit_code == 0, result.output
+    arch = json.loads((out / "arch.json").read_text())
+    z_dim = arch["input_shape"][0]
+    with torch.no_grad():
+        images = load_standalone(out / "model.py", out / "weights.pt")(torch.randn(3, z_dim))
+    assert images.shape == (3, 1, 8, 8) and float(images.abs().max()) <= 1.0  # tanh images
+    refused = runner.invoke(app, ["export", "vae", "--storage", url, "--trial", "0", "--out", str(tmp_path / "vae")])
+    assert refused.exit_code == 2 and "Only GAN generators can be exported" in refused.stderr
