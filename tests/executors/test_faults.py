@@ -69,3 +69,33 @@ def test_max_failures_stops_a_hopeless_run_in_workers(toy_table: str) -> None:
         study.optimize(n_workers=2, max_failures=3)  # type: ignore[attr-defined]
     trials = study.trials  # type: ignore[attr-defined]
     assert len(trials) < 27 and not any(t.state is TrialState.RUNNING for t in trials)
+
+
+def test_workers_that_cannot_load_the_evaluator_stop_the_run_with_the_reason(toy_table: str, tmp_path: Path) -> None:
+    from nasforge.executors import WorkerStartError
+
+    table = tmp_path / "gone.csv"
+    table.write_text(Path(toy_table).read_text())
+    study = _study(str(table), {}, 6)
+    table.unlink()  # the driver has the table; the workers cannot read it
+    with pytest.raises(WorkerStartError, match="could not load the evaluator: .*gone.csv"):
+        study.optimize(n_workers=2)  # type: ignore[attr-defined]
+    trials = study.trials  # type: ignore[attr-defined]
+    assert trials and all(t.interrupted for t in trials)  # nothing lost: a resume evaluates them
+
+
+def test_a_script_without_a_main_guard_gets_told_so(toy_table: str, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    script = tmp_path / "search.py"
+    script.write_text(
+        "from nasforge import create_study\n"
+        "from nasforge.evaluators import TableEvaluator\n"
+        "from nasforge.study import Budget\n"
+        f"ev = TableEvaluator(table={toy_table!r}, arch_columns=['op_1_0', 'op_2_0', 'op_2_1'], "
+        "objective='score:max')\n"
+        "create_study(evaluator=ev, strategy='grid', budget=Budget(n_trials=4)).optimize(n_workers=2)\n")
+    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert run.returncode != 0
+    assert "must guard its entry point with 'if __name__ == \"__main__\":'" in run.stderr

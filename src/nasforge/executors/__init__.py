@@ -2,8 +2,8 @@
 
 from nasforge.executors._base import Executor, Outcome, evaluate_safely
 from nasforge.executors._factory import EXECUTORS, create_executor
-from nasforge.executors._process import ProcessExecutor
+from nasforge.executors._process import ProcessExecutor, WorkerStartError
 from nasforge.executors._ray import RayExecutor
 
-__all__ = ["EXECUTORS", "Executor", "Outcome", "ProcessExecutor", "RayExecutor", "create_executor",
-           "evaluate_safely"]
+__all__ = ["EXECUTORS", "Executor", "Outcome", "ProcessExecutor", "RayExecutor", "WorkerStartError",
+           "create_executor", "evaluate_safely"]

@@ -21,9 +21,14 @@ from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from nasforge.evaluators import Evaluator
+from nasforge.exceptions import NasforgeError
 from nasforge.executors._base import Executor, Outcome, evaluate_safely
 from nasforge.spaces import Architecture
 from nasforge.trial import FrozenTrial
+
+
+class WorkerStartError(NasforgeError):
+    """Worker processes cannot start (the same cause in every one): the run stops with the reason."""
 
 
 def default_threads(n_workers: int) -> int:
@@ -71,7 +76,12 @@ def _worker_main(conn: Connection, evaluator_json: str, threads: int, memory_lim
     import torch
 
     torch.set_num_threads(threads)
-    evaluator = evaluator_from_spec(evaluator_json)
+    try:
+        evaluator = evaluator_from_spec(evaluator_json)
+    except Exception as exc:  # the same in every worker: the driver stops the run with the reason
+        conn.send(("broken", f"{type(exc).__name__}: {exc}"))
+        return
+    conn.send(("ready",))
     while True:
         try:
             message = conn.recv()
@@ -91,6 +101,7 @@ class _Worker:
     conn: Connection
     trial: FrozenTrial | None = None
     started: float | None = None  # when the worker began evaluating its trial
+    ready: bool = False  # the worker has loaded the evaluator
 
 
 class ProcessExecutor(Executor):
@@ -152,7 +163,11 @@ class ProcessExecutor(Executor):
             try:
                 while done is None and worker.conn.poll():
                     message = worker.conn.recv()
-                    if message[0] == "start":
+                    if message[0] == "ready":
+                        worker.ready = True
+                    elif message[0] == "broken":
+                        raise WorkerStartError(f"A worker process could not load the evaluator: {message[1]}")
+                    elif message[0] == "start":
                         worker.started = time.monotonic()
                     else:
                         done = message
@@ -165,6 +180,13 @@ class ProcessExecutor(Executor):
                 continue
             if not worker.process.is_alive():
                 worker.process.join()
+                if not worker.ready and (worker.process.exitcode or 0) > 0:
+                    raise WorkerStartError(
+                        f"A worker process exited during start-up ({describe_exit(worker.process.exitcode)}), "
+                        "before it loaded the evaluator. Worker processes are spawned and import the main script "
+                        "again: a script that runs a study with workers must guard its entry point with "
+                        "'if __name__ == \"__main__\":' (and cannot be read from standard input); a memory limit "
+                        "too small to import torch does the same.")
                 outcomes.append(Outcome(trial, lost=True, reason=(
                     f"its worker process died ({describe_exit(worker.process.exitcode)})")))
                 self._replace(worker)
