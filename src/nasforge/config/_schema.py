@@ -33,6 +33,7 @@ class _Component(_Section):
 
     @staticmethod
     def registered() -> list[str]:
+        """The names this kind of component may take (its registry)."""
         raise NotImplementedError
 
     @field_validator("name")
@@ -48,6 +49,7 @@ class EvaluatorConfig(_Component):
 
     @staticmethod
     def registered() -> list[str]:
+        """The registered evaluators."""
         from nasforge.evaluators import list_evaluators
 
         return list_evaluators()
@@ -60,6 +62,7 @@ class StrategyConfig(_Component):
 
     @staticmethod
     def registered() -> list[str]:
+        """The registered strategies."""
         from nasforge.strategies import list_strategies
 
         return list_strategies()

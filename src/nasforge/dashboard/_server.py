@@ -48,6 +48,7 @@ class Dashboard:
             return self._studies[name]
 
     def studies(self) -> list[dict[str, Any]]:
+        """Every study of the storage: name, creation time, space, strategy, objectives, trial counts."""
         return [{"name": s.name, "created": s.created_at.isoformat(timespec="seconds"),
                  "space": s.spec["space"]["name"], "strategy": s.spec["strategy"]["name"],
                  "objectives": s.spec["objectives"], "trials": s.n_trials} for s in self.storage.list_studies()]
@@ -60,6 +61,7 @@ class Dashboard:
         return f"{len(trials)}-{finished}-{last.timestamp() if last else 0:.3f}"
 
     def study(self, name: str) -> dict[str, Any]:
+        """One study: counts, best trial, version and its newest trials (at most 500), newest first."""
         study = self._study(name)
         trials = study.trials
         objective = study.objectives[0]

@@ -47,6 +47,7 @@ class ExportResult:
     output_scale: float = 1.0  # the largest output magnitude on the check batch (at least 1)
 
     def to_dict(self) -> dict[str, Any]:
+        """JSON-compatible form (paths as strings)."""
         return {"files": {k: str(v) for k, v in self.files.items()}, "max_abs_diff": self.max_abs_diff,
                 "output_scale": self.output_scale}
 

@@ -59,6 +59,7 @@ class _Emitter:
 
     # ----- the tree
     def module(self, m: nn.Module, indent: int = 0) -> str:
+        """The constructor expression of ``m`` and its submodules (defining the classes it needs)."""
         cls = type(m)
         if isinstance(m, _CONTAINERS) and type(m) in _CONTAINERS:
             return self._container(m, indent)
@@ -121,6 +122,7 @@ class _Emitter:
 
     # ----- values and definitions
     def value(self, v: Any) -> str:
+        """The source of an attribute value: literals, containers of them, dataclasses (defined on the way)."""
         if dataclasses.is_dataclass(v) and not isinstance(v, type):
             self.define_class(type(v), exported=False)
             fields = ", ".join(f"{f.name}={self.value(getattr(v, f.name))}" for f in dataclasses.fields(v))
@@ -139,6 +141,7 @@ class _Emitter:
                           "lists, tuples, dicts and dataclasses of them have a source form.")
 
     def define_class(self, cls: type, exported: bool) -> None:
+        """Copy ``cls``'s source (``exported``: with the generic constructor instead of its own)."""
         if self._claim(cls.__name__, cls):
             return
         tree = ast.parse(textwrap.dedent(inspect.getsource(cls)))
@@ -153,6 +156,7 @@ class _Emitter:
         self.definitions[cls.__name__] = ast.unparse(node)
 
     def define_function(self, fn: types.FunctionType) -> None:
+        """Copy a helper function's source and what it uses."""
         if self._claim(fn.__name__, fn):
             return
         node = ast.parse(textwrap.dedent(inspect.getsource(fn))).body[0]

@@ -33,6 +33,7 @@ class History:
 
     @classmethod
     def of(cls, study: Study) -> History:
+        """The finished trials of ``study`` (read from its storage now)."""
         trials = [t for t in study.trials if t.state is not TrialState.RUNNING]
         objective = study.objectives[0]
         values = np.array([t.metrics.get(objective.name, math.nan) if t.state is TrialState.COMPLETE else math.nan
@@ -51,6 +52,7 @@ class History:
         return best if self.direction == "max" else -best
 
     def completed(self) -> list[FrozenTrial]:
+        """The trials with an objective value, in order."""
         return [t for t, v in zip(self.trials, self.values, strict=True) if not math.isnan(v)]
 
 
