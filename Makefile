@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # The NAS-Bench-201 table: $NASFORGE_NB201, else the copy beside a nasforge checkout.
 NB201 ?= $(or $(NASFORGE_NB201),$(wildcard ../shared/benchmarks/nb201))
 
-.PHONY: install demo demo-nb201 test lint bench-nb201 bench-overhead clean
+.PHONY: install demo demo-nb201 test lint docs bench-nb201 bench-overhead bench-report clean
 
 install: $(STAMP)
 
@@ -41,6 +41,14 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/python -m pytest
+
+# docs/cli.md from the commands' own help (a test fails when it is out of date)
+docs: $(STAMP)
+	$(BIN)/python docs/make_cli_reference.py
+
+# the two studies, reports and screenshots behind docs/reading-a-study.md
+bench-report: $(STAMP)
+	NASFORGE_NB201="$(NB201)" NASFORGE_BIN=$(BIN) bash benchmarks/report_studies.sh out/report
 
 bench-nb201: $(STAMP)
 	$(BIN)/nasforge benchmark --nb201-path "$(NB201)" --seeds 100 --json out/nb201-baselines.json
