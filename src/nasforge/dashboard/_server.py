@@ -19,6 +19,7 @@ from urllib.parse import unquote, urlsplit
 from nasforge.dashboard._page import PAGE
 from nasforge.exceptions import NasforgeError
 from nasforge.storages import BaseStorage, get_storage
+from nasforge.trial import FrozenTrial
 
 logger = logging.getLogger(__name__)
 PLOTS = ("best_so_far", "best_so_far_time", "all_trials", "pareto_front", "importance", "learning_curves",
@@ -28,6 +29,13 @@ _MAX_ROWS = 500  # trials listed in the table (the newest)
 
 def _finite(value: float) -> float | None:
     return value if math.isfinite(value) else None
+
+
+def _version(trials: list[FrozenTrial]) -> str:
+    """A token that changes whenever a trial is added or finishes."""
+    finished = sum(t.state.is_finished() for t in trials)
+    last = max((t.finished_at for t in trials if t.finished_at is not None), default=None)
+    return f"{len(trials)}-{finished}-{last.timestamp() if last else 0:.3f}"
 
 
 class Dashboard:
@@ -55,10 +63,7 @@ class Dashboard:
 
     def version(self, name: str) -> str:
         """Changes whenever a trial of the study is added or finishes."""
-        trials = self._study(name).trials
-        finished = sum(t.state.is_finished() for t in trials)
-        last = max((t.finished_at for t in trials if t.finished_at is not None), default=None)
-        return f"{len(trials)}-{finished}-{last.timestamp() if last else 0:.3f}"
+        return _version(self._study(name).trials)
 
     def study(self, name: str) -> dict[str, Any]:
         """One study: counts, best trial, version and its newest trials (at most 500), newest first."""
@@ -73,7 +78,7 @@ class Dashboard:
         for t in trials:
             counts[t.state.value] = counts.get(t.state.value, 0) + 1
         return {"name": name, "objective": str(objective), "objectives": [str(o) for o in study.objectives],
-                "version": self.version(name), "n_trials": len(trials), "counts": counts,
+                "version": _version(trials), "n_trials": len(trials), "counts": counts,
                 "best": None if best is None else {"number": best.number, "arch": study.space.describe(best.arch),
                                                    "metrics": {k: _finite(v) for k, v in best.metrics.items()}},
                 "trials": rows[::-1], "plots": list(PLOTS)}

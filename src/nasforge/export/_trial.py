@@ -32,13 +32,13 @@ def pick_trial(study: Study, number: int | None) -> FrozenTrial:
     return trials[number]
 
 
-def untrained_network(study: Study, trial: FrozenTrial) -> tuple[nn.Module, tuple[int, ...]]:
-    """The freshly initialised network of ``trial`` and its input shape (one example)."""
+def untrained_network(study: Study, trial: FrozenTrial, seed: int = 0) -> tuple[nn.Module, tuple[int, ...]]:
+    """The freshly initialised network of ``trial`` (initialisation seeded by ``seed``) and its input shape."""
     from nasforge.evaluators import GenerationEvaluator, NB201Evaluator, TrainingEvaluator, ZeroCostEvaluator
+    from nasforge.nn import seeded_torch_rng
 
     evaluator, space = study.evaluator, study.space
-    with torch.random.fork_rng():
-        torch.manual_seed(0)
+    with seeded_torch_rng(seed):
         if isinstance(evaluator, TrainingEvaluator):
             shape = tuple(evaluator.dataset.input_shape)
             return space.build(trial.arch, shape, evaluator.dataset.n_outputs), shape
