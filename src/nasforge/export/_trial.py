@@ -100,7 +100,8 @@ def export_trial(study: Study, out_dir: str | Path, *, number: int | None = None
         arch["weights"] = f"loaded from {weights}"
     elif train and isinstance(evaluator, TrainingEvaluator | GenerationEvaluator):
         model, final = evaluator.final_model(trial.arch, epochs)
-        arch["weights"] = f"retrained on train + validation ({epochs or 'the study' + chr(39) + 's'} epochs)"
+        arch["weights"] = "retrained on train + validation for " + (f"{epochs} epochs" if epochs else
+                                                                     "the study's epochs")
         arch["final_metrics"] = final
     else:
         arch["weights"] = "untrained (freshly initialised)"
