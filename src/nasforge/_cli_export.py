@@ -28,15 +28,12 @@ def export(
 ) -> None:
     """Export a trial (default: the best): its architecture, a standalone PyTorch module (model.py needs only
     torch) with its weights, TorchScript and ONNX; each copy's outputs are checked against the network's."""
-    from nasforge.export import FORMATS, export_trial
+    from nasforge.export import check_formats, export_trial
     from nasforge.storages import get_storage
     from nasforge.study import load_study
 
     with cli_errors():
-        formats = split_list(format_, "--format")
-        bad = [f for f in formats if f not in FORMATS]
-        if bad:
-            raise ValidationError(f"The '--format' option must list some of {list(FORMATS)}. Got {bad[0]!r}.")
+        formats = check_formats(split_list(format_, "--format"), "'--format' option")
         if epochs is not None and epochs < 1:
             raise ValidationError(f"The '--epochs' option must be an int >= 1. Got {epochs} instead.")
         if weights is not None and not weights.is_file():

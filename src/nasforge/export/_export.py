@@ -52,12 +52,11 @@ class ExportResult:
                 "output_scale": self.output_scale}
 
 
-def check_formats(formats: Sequence[str]) -> list[str]:
-    """The formats, checked against :data:`FORMATS`."""
+def check_formats(formats: Sequence[str], label: str = "'formats' parameter") -> list[str]:
+    """The formats, checked against :data:`FORMATS` (``label`` names them in the error: a parameter, an option)."""
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
-        raise ValidationError(f"The 'formats' parameter must list some of {list(FORMATS)}. Got {list(formats)} "
-                              "instead.")
+        raise ValidationError(f"The {label} must list some of {list(FORMATS)}. Got {list(formats)} instead.")
     return list(dict.fromkeys(formats))
 
 

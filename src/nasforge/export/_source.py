@@ -61,7 +61,7 @@ class _Emitter:
     def module(self, m: nn.Module, indent: int = 0) -> str:
         """The constructor expression of ``m`` and its submodules (defining the classes it needs)."""
         cls = type(m)
-        if isinstance(m, _CONTAINERS) and type(m) in _CONTAINERS:
+        if cls in _CONTAINERS:  # exactly these classes: a subclass may have its own forward
             return self._container(m, indent)
         if cls.__module__.startswith("torch.nn.modules") and not list(m.children()):
             return self._torch_layer(m)

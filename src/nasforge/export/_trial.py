@@ -45,7 +45,7 @@ def untrained_network(study: Study, trial: FrozenTrial, seed: int = 0) -> tuple[
         if isinstance(evaluator, ZeroCostEvaluator):
             return evaluator.network(trial.arch), tuple(evaluator.input_shape)
         if isinstance(evaluator, GenerationEvaluator):
-            return _generator(evaluator, trial), (int(evaluator.natural_space().get_params()["z_dim"]),)
+            return _generator(evaluator, trial)
         if isinstance(evaluator, NB201Evaluator):
             image, classes = evaluator.network_shape()
             return space.build(trial.arch, image, classes), image
@@ -54,15 +54,15 @@ def untrained_network(study: Study, trial: FrozenTrial, seed: int = 0) -> tuple[
                           "alone with '--format json'.")
 
 
-def _generator(evaluator: Any, trial: FrozenTrial) -> nn.Module:
+def _generator(evaluator: Any, trial: FrozenTrial) -> tuple[nn.Module, tuple[int, ...]]:
+    """The GAN generator of ``trial`` and its input shape (the latent vector)."""
     from nasforge.spaces import GANSpace
 
     space = evaluator.natural_space()
     if not isinstance(space, GANSpace):
         raise ValidationError("Only GAN generators can be exported from a generation study (a VAE returns its "
                               "reconstruction, mean and variance; use train-best --out for its weights).")
-    model: nn.Module = space.generator(trial.arch, evaluator.image_shape)
-    return model
+    return space.generator(trial.arch, evaluator.image_shape), (space.z_dim,)
 
 
 def export_trial(study: Study, out_dir: str | Path, *, number: int | None = None, formats: Sequence[str] = FORMATS,

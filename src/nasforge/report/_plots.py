@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from matplotlib.figure import Figure
 
+from nasforge._dominance import pareto_ranks
 from nasforge.report._history import History, Importance, choice_effects, decision_importance
 from nasforge.trial import TrialState
 
@@ -117,10 +118,8 @@ def pareto_front(study: Study) -> Figure | None:
     if len(points) < 2:
         return None
     signs = np.array([1.0 if da == "max" else -1.0, 1.0 if db == "max" else -1.0])
-    signed = points * signs
-    front = [i for i in range(len(points))
-             if not any(np.all(signed[j] >= signed[i]) and np.any(signed[j] > signed[i]) for j in range(len(points)))]
-    front_points = points[sorted(front, key=lambda i: points[i, 1])]
+    front = np.flatnonzero(pareto_ranks(points * signs) == 0)
+    front_points = points[front[np.argsort(points[front, 1])]]
     fig = _figure()
     ax = fig.add_subplot()
     ax.scatter(points[:, 1], points[:, 0], s=12, alpha=0.35, color="#7f7f7f", label=f"trials ({len(points)})")
