@@ -109,6 +109,17 @@ def zero_cost_params(training: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in training.items() if k in ZERO_COST_KEYS}
 
 
+def with_max_budget(strategy: str, params: dict[str, Any], epochs: float | None) -> dict[str, Any]:
+    """``params`` plus ``max_budget=epochs`` for a multi-fidelity strategy that was not given one: the evaluator's
+    epochs are the largest budget (CLI and config files share this rule)."""
+    from nasforge.strategies import get_strategy_class, list_strategies
+
+    if epochs and "max_budget" not in params and strategy in list_strategies() \
+            and get_strategy_class(strategy).multi_fidelity:
+        return {**params, "max_budget": float(epochs)}
+    return params
+
+
 def proxy_warm_start(evaluator: Evaluator, training: dict[str, Any] | None, proxy: str, *, pool: int, top: int,
                      seed: int | None) -> list[Architecture]:
     """The ``top`` of ``pool`` random architectures by a zero-cost ``proxy``: the networks of the training

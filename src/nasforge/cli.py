@@ -41,6 +41,7 @@ from nasforge._cli_support import (
     print_best,
     proxy_warm_start,
     split_list,
+    with_max_budget,
     zero_cost_params,
 )
 from nasforge.benchmarks import WITHIN, result_rows, run_strategy
@@ -170,10 +171,7 @@ def search(
         budget = Budget(n_trials=n_trials, timeout_s=timeout, max_cost=max_cost)
         if budget.is_unlimited():
             raise ValidationError("Give a budget: --n-trials, --timeout or --max-cost.")
-        strategy_params = parse_params(param or [])
-        if training is not None and "max_budget" not in strategy_params and strategy in list_strategies() \
-                and get_strategy_class(strategy).multi_fidelity:
-            strategy_params["max_budget"] = float(epochs)  # multi-fidelity: --epochs is the largest budget
+        strategy_params = with_max_budget(strategy, parse_params(param or []), epochs if training else None)
         chosen = create_strategy(strategy, seed=seed, **strategy_params)
         store = get_storage(storage)
         source: Any = None if warm_start is None else load_study(name=warm_start, storage=store)

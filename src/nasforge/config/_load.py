@@ -102,8 +102,9 @@ def load_config(path: str | Path, overrides: Sequence[str] = ()) -> SearchConfig
 def check_config(config: SearchConfig, source: str = "config") -> tuple[Any, Any]:
     """Build the evaluator and the strategy of ``config`` and check its objectives and constraints (nothing is
     stored or evaluated); returns the evaluator and the strategy."""
+    from nasforge._cli_support import with_max_budget
     from nasforge.evaluators import create_evaluator
-    from nasforge.strategies import create_strategy, get_strategy_class
+    from nasforge.strategies import create_strategy
     from nasforge.study import parse_constraints, parse_objectives
 
     def where(section: str, exc: NasforgeError) -> ValidationError:
@@ -113,11 +114,8 @@ def check_config(config: SearchConfig, source: str = "config") -> tuple[Any, Any
         evaluator = create_evaluator(config.evaluator.name, **config.evaluator.params)
     except NasforgeError as exc:
         raise where("evaluator", exc) from None
-    params = dict(config.strategy.params)
-    epochs = config.evaluator.params.get("epochs", getattr(evaluator, "epochs", None))
+    params = with_max_budget(config.strategy.name, dict(config.strategy.params), getattr(evaluator, "epochs", None))
     try:
-        if get_strategy_class(config.strategy.name).multi_fidelity and "max_budget" not in params and epochs:
-            params["max_budget"] = float(epochs)  # multi-fidelity: the evaluator's epochs are the largest budget
         strategy = create_strategy(config.strategy.name, seed=config.seed, **params)
     except NasforgeError as exc:
         raise where("strategy", exc) from None
