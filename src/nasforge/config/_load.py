@@ -102,7 +102,7 @@ def load_config(path: str | Path, overrides: Sequence[str] = ()) -> SearchConfig
 def check_config(config: SearchConfig, source: str = "config") -> tuple[Any, Any]:
     """Build the evaluator and the strategy of ``config`` and check its objectives and constraints (nothing is
     stored or evaluated); returns the evaluator and the strategy."""
-    from nasforge._cli_support import with_max_budget
+    from nasforge.config._components import with_max_budget
     from nasforge.evaluators import create_evaluator
     from nasforge.strategies import create_strategy
     from nasforge.study import parse_constraints, parse_objectives
@@ -144,7 +144,7 @@ def build_study(config: SearchConfig, source: str = "config") -> Study:
     if config.warm_start is not None and config.warm_start.study is not None:
         warm = load_study(name=config.warm_start.study, storage=store)
     elif config.warm_start is not None and config.warm_start.proxy is not None:
-        from nasforge._cli_support import proxy_warm_start
+        from nasforge.config._components import proxy_warm_start
 
         training = config.evaluator.params if config.evaluator.name == "train" else None
         warm = proxy_warm_start(evaluator, training, config.warm_start.proxy, pool=config.warm_start.pool,

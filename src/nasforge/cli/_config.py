@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from nasforge._cli_run import RunOptions, run_with_progress
-from nasforge._cli_support import cli_errors, console, print_best
+from nasforge.cli._run import RunOptions, run_with_progress
+from nasforge.cli._support import cli_errors, console, print_best
 
 
 def run(

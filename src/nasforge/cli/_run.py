@@ -62,7 +62,7 @@ class RunOptions:
 
 def progress_bar(total: int | None, description: str) -> Progress:
     """A progress bar on stderr for a run of trials (``total`` None: a time or cost budget, no known end)."""
-    from nasforge._cli_support import err_console
+    from nasforge.cli._support import err_console
 
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                     TextColumn("{task.fields[best]}"), console=err_console, transient=False)

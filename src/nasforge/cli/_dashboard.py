@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from nasforge._cli_support import cli_errors, console
+from nasforge.cli._support import cli_errors, console
 
 
 def dashboard(

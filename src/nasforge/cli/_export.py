@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from nasforge._cli_support import cli_errors, console, split_list
+from nasforge.cli._support import cli_errors, console, split_list
 from nasforge.exceptions import ValidationError
 
 
