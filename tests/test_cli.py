@@ -208,6 +208,11 @@ BAD_INPUTS = [
     (["report", "nope"], "No study named 'nope'"),
     (["dashboard", "--port", "70000"], "'--port' option must be an int in 0 .. 65535"),
     (["dashboard", "--storage", "results.txt"], "'storage' parameter"),
+    # -- checks before any work: objectives, metrics, strategies against evaluators --
+    # -- CLI options, configs and inputs --
+    # -- reading: list, show, report, dashboard, export on storages --
+    # -- hostile names and output --
+    # -- benchmark --
 ]
 
 
