@@ -200,12 +200,16 @@ class SQLStorage(BaseStorage):
                     studies_table.c.study_id == study_id).with_for_update()).first()
                 if found is None:
                     raise StudyNotFoundError(f"No study with id {study_id}.")
+            # the next number through the (study_id, number) index; numbers have no gap, so it is also the count
+            number = int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(trials.number), -1) + 1)
+                                      .where(trials.study_id == study_id)).scalar_one())
             if max_active is not None:
-                active = conn.execute(sa.select(sa.func.count()).where(
-                    trials.study_id == study_id,
-                    sa.or_(trials.state != TrialState.FAIL.value, trials.fail_reason.is_(None),
-                           sa.not_(trials.fail_reason.startswith(INTERRUPTED, autoescape=True))))).scalar_one()
-                if active >= max_active:
+                # Running and counted trials: all of them but the interrupted ones. Those are counted through the
+                # (study_id, state) index, which visits only the study's FAIL rows, never the whole study.
+                interrupted = conn.execute(sa.select(sa.func.count()).where(
+                    trials.study_id == study_id, trials.state == TrialState.FAIL.value,
+                    sa.func.substr(trials.fail_reason, 1, len(INTERRUPTED)) == INTERRUPTED)).scalar_one()
+                if number - int(interrupted) >= max_active:
                     raise BudgetSpent(f"The study's budget of {max_active} trials is taken.")
             if unique:
                 same = conn.execute(sa.select(trials_table).where(
@@ -215,8 +219,6 @@ class SQLStorage(BaseStorage):
                     .order_by(trials.number).limit(1)).first()
                 if same is not None:
                     raise DuplicateTrial(f"Trial {same.number} has the same architecture.", self._frozen(same))
-            number = conn.execute(sa.select(sa.func.coalesce(sa.func.max(trials.number), -1) + 1)
-                                  .where(trials.study_id == study_id)).scalar_one()
             try:
                 result = conn.execute(trials_table.insert().values(
                     study_id=study_id, number=number, state=TrialState.RUNNING.value, arch=arch.to_json(),
@@ -225,7 +227,7 @@ class SQLStorage(BaseStorage):
             except IntegrityError as exc:
                 raise StudyNotFoundError(f"No study with id {study_id}.") from exc
             trial_id = int(result.inserted_primary_key[0])  # type: ignore[index]
-        return FrozenTrial(trial_id=trial_id, number=int(number), state=TrialState.RUNNING, arch=arch,
+        return FrozenTrial(trial_id=trial_id, number=number, state=TrialState.RUNNING, arch=arch,
                            arch_key=arch_key, started_at=started, retry_of=retry_of, budget=budget, owner=owner,
                            heartbeat_at=started)
 
@@ -238,12 +240,17 @@ class SQLStorage(BaseStorage):
                          .values(heartbeat_at=datetime.now(UTC)))
 
     def get_trials_since(self, study_id: int, after_trial_id: int, also: Sequence[int] = ()) -> list[FrozenTrial]:
-        newer = trials_table.c.trial_id > after_trial_id
-        condition = sa.or_(newer, trials_table.c.trial_id.in_(list(also))) if also else newer
-        query = sa.select(trials_table).where(trials_table.c.study_id == study_id, condition)
+        trials = trials_table.c
+        # A range of the primary key: what was added since (over every study), not the whole study. 'study_id + 0'
+        # keeps the planner off the (study_id, ...) indexes, whose use would visit every trial of the study.
+        newer = sa.select(trials_table).where(trials.trial_id > after_trial_id, trials.study_id + 0 == study_id)
         with self._transaction() as conn:
-            rows = conn.execute(query.order_by(trials_table.c.number)).all()
-        return [self._frozen(r) for r in rows]
+            rows = {r.trial_id: r for r in conn.execute(newer)}
+            older = [i for i in set(also) if i <= after_trial_id]
+            if older:  # primary-key lookups
+                rows.update((r.trial_id, r) for r in conn.execute(sa.select(trials_table).where(
+                    trials.trial_id.in_(older), trials.study_id == study_id)))
+        return [self._frozen(r) for r in sorted(rows.values(), key=lambda r: r.number)]
 
     def report_intermediate(self, trial_id: int, step: int, values: Mapping[str, float]) -> None:
         with self._transaction() as conn:

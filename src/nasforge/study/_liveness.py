@@ -89,5 +89,13 @@ class Heartbeat:
                 with contextlib.suppress(Exception):
                     self._beat(ids)
 
-    def stop(self) -> None:
+    def stop(self, wait_s: float = 5.0) -> None:
+        """End the thread; wait up to ``wait_s`` for it (a beat in progress finishes first)."""
         self._stop.set()
+        if self._thread is not threading.current_thread():
+            self._thread.join(wait_s)
+
+    @property
+    def alive(self) -> bool:
+        """True until the thread has ended."""
+        return self._thread.is_alive()

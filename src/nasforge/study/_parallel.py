@@ -48,8 +48,9 @@ def optimize_with(study: Study, budget: Budget, executor: Executor, on_done: Cal
                        and study.budget_left(budget, started, pending=executor.n_running)):
                     try:
                         trial = study.ask(max_trials=budget.n_trials)
-                    except SearchSpaceExhausted:
+                    except SearchSpaceExhausted as exc:
                         exhausted = True
+                        study.stop_reason = str(exc)
                         break
                     except BudgetSpent:  # other processes hold the rest of the budget
                         break

@@ -51,6 +51,17 @@ class Study:
 
     Build one with :func:`nasforge.create_study` or reopen one with :func:`nasforge.load_study`.
     ``optimize`` runs the loop; ``ask``/``tell`` let a caller evaluate architectures itself.
+
+    While a trial of the study runs in this process, a heartbeat thread keeps it alive in storage; the thread
+    stops when none runs (at the end of ``optimize``, or when ``tell`` finishes the last one). ``close()``, or
+    leaving a ``with create_study(...) as study:`` block, stops it in any case (the storage stays open).
+
+    The loop's bookkeeping costs O(1) per trial, whatever the study's size: the counts, the cost and the best
+    trial are kept up to date as trials finish, and storage is only asked for what changed since the last look.
+
+    Attributes:
+        stop_reason: why the last ``optimize`` ended before its budget was spent (the strategy had nothing new to
+            propose, or a callback called ``stop()``), in one line; None when it ran until the budget was spent.
     """
 
     def __init__(self, *, study_id: int, name: str, storage: BaseStorage, space: SearchSpace,
@@ -85,6 +96,12 @@ class Study:
         self._retries: list[tuple[int, FrozenTrial]] = []  # (interrupted number, its trial) to evaluate first
         self._counted = 0
         self._cost = 0.0
+        self._cost_metric = evaluator.cost_metric() if evaluator is not None else None
+        self._best: FrozenTrial | None = None  # the best trial so far (see best_trial)
+        self._best_score = -math.inf
+        self._top_budget = -math.inf  # the largest budget of a COMPLETE trial (None counts as math.inf)
+        self._looping = 0  # optimize calls in progress: the heartbeat thread outlives each trial until they end
+        self.stop_reason: str | None = None
         self._restore(take_over, join)
 
     # -- state rebuilt from storage ----------------------------------------------------------------
@@ -137,9 +154,10 @@ class Study:
         self._retries = sorted(open_retries.items())
         self._counted = sum(1 for t in trials if t.counted)
         self._finished = [t for t in trials if t.state in (TrialState.COMPLETE, TrialState.PRUNED)]
-        cost_metric = self.evaluator.cost_metric() if self.evaluator is not None else None
-        if cost_metric:
-            self._cost = sum(t.metrics.get(cost_metric, 0.0) for t in trials if t.counted)
+        if self._cost_metric:
+            self._cost = sum(t.metrics.get(self._cost_metric, 0.0) for t in trials if t.counted)
+        for trial in trials:
+            self._compete(trial)
         live = any(t.state is TrialState.RUNNING and not is_stale(t, self.owner, self.stale_after_s) for t in trials)
         if join or live:
             self.strategy.seed = process_seed(self.strategy.seed, self.owner)
@@ -201,6 +219,7 @@ class Study:
         for trial in fresh:
             self._last_id = max(self._last_id, trial.trial_id)
             if trial.trial_id in self._own:
+                self._own.discard(trial.trial_id)  # read back once; this process tells it (or told it) itself
                 continue
             if trial.state is TrialState.RUNNING:
                 self._others_running.add(trial.trial_id)
@@ -215,10 +234,26 @@ class Study:
             self._finished.append(done)
         if done.counted:
             self._counted += 1
-            cost_metric = self.evaluator.cost_metric() if self.evaluator is not None else None
-            if cost_metric:
-                self._cost += done.metrics.get(cost_metric, 0.0)
+            if self._cost_metric:
+                self._cost += done.metrics.get(self._cost_metric, 0.0)
             self.strategy.tell(done)
+        self._compete(done)
+
+    def _compete(self, trial: FrozenTrial) -> None:
+        """Let a finished trial challenge the best trial (the rule is best_trial's)."""
+        if trial.state is not TrialState.COMPLETE:
+            return
+        budget = math.inf if trial.budget is None else trial.budget
+        if budget < self._top_budget:
+            return
+        score = self._score(trial)
+        if budget > self._top_budget:  # a larger budget: the trials at smaller ones no longer compete
+            self._top_budget, self._best, self._best_score = budget, None, -math.inf
+        if score is None or not score > -math.inf:  # infeasible, or nothing to compare (NaN, -inf)
+            return
+        if (self._best is None or score > self._best_score
+                or (score == self._best_score and trial.number < self._best.number)):  # ties: the earliest wins
+            self._best, self._best_score = trial, score
 
     # -- results -----------------------------------------------------------------------------------
     @property
@@ -235,19 +270,15 @@ class Study:
         """The COMPLETE trial with the best primary objective (the earliest on ties), or None.
 
         In a multi-fidelity study only the trials at the largest budget evaluated compete (a trial without a
-        budget had the evaluator's full budget), as in Hyperband: a short training is no final result.
+        budget had the evaluator's full budget), as in Hyperband: a short training is no final result. A trial
+        that violates a constraint never is the best.
+
+        Kept up to date as trials finish, so reading it costs nothing: outside ``optimize`` it first learns what
+        other processes (or other Study objects) finished since the last look; inside, every ``ask`` does.
         """
-        best: FrozenTrial | None = None
-        best_score = -math.inf
-        done = self.completed_trials()
-        if any(t.budget is not None for t in done):
-            top = math.inf if any(t.budget is None for t in done) else max(t.budget or 0.0 for t in done)
-            done = [t for t in done if (math.inf if t.budget is None else t.budget) == top]
-        for trial in done:
-            score = self._score(trial)
-            if score is not None and score > best_score:
-                best, best_score = trial, score
-        return best
+        if not self._looping:
+            self._sync()
+        return self._best
 
     def feasible_trials(self) -> list[FrozenTrial]:
         """COMPLETE trials that carry every objective and satisfy every constraint."""
@@ -333,6 +364,29 @@ class Study:
                 self._heartbeat = Heartbeat(self.storage.heartbeat, self._running_ids, self.heartbeat_s)
         return trial
 
+    def _idle(self) -> None:
+        """Stop the heartbeat thread if no trial of this process runs (the next ask starts another)."""
+        with self._lock:
+            heartbeat = self._heartbeat if not self._running else None
+            if heartbeat is not None:
+                self._heartbeat = None
+        if heartbeat is not None:
+            heartbeat.stop()
+
+    def close(self) -> None:
+        """Stop the heartbeat thread. Trials still running stop beating (another process may then take them
+        over as stale); the storage is left open. The study can still be used: the next ask beats again."""
+        with self._lock:
+            heartbeat, self._heartbeat = self._heartbeat, None
+        if heartbeat is not None:
+            heartbeat.stop()
+
+    def __enter__(self) -> Study:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def _running_ids(self) -> list[int]:
         with self._lock:
             return sorted(self._running)
@@ -351,6 +405,8 @@ class Study:
         trial; it must carry every objective, like any result told to the study."""
         self.space.validate(arch)
         trial = self.storage.create_trial(self.study_id, arch, self.space.key(arch))
+        with self._lock:
+            self._own.add(trial.trial_id)  # told here: a later look at storage must not count it again
         return self.tell(trial, metrics)
 
     def tell(self, trial: FrozenTrial, metrics: Mapping[str, float] | None = None, *,
@@ -374,6 +430,8 @@ class Study:
         finally:
             with self._lock:
                 self._running.discard(trial.trial_id)
+            if not self._looping:
+                self._idle()
         if self.pruner is not None and done.state is not TrialState.FAIL:
             done = self.storage.get_trial(done.trial_id)  # with its learning curve
         self._absorb(done)
@@ -471,6 +529,7 @@ class Study:
                                   "n_workers=1, the process executor and no trial timeout or memory limit.")
         callbacks = list(callbacks)
         self._stop = False
+        self.stop_reason = None
         failures = 0
 
         def finished(done: FrozenTrial) -> None:
@@ -482,17 +541,32 @@ class Study:
                 raise NasforgeError(f"Stopped after {failures} consecutive failed trials; the last one: "
                                     f"{(done.fail_reason or '').splitlines()[0]}")
 
-        if elsewhere:
-            assert self.evaluator is not None
-            optimize_with(self, budget, create_executor(
-                executor, self.evaluator, n_workers, trial_timeout_s=trial_timeout_s, ray_address=ray_address,
-                memory_limit_mb=memory_limit_mb), finished)
-            return
+        self._looping += 1
+        try:
+            if elsewhere:
+                assert self.evaluator is not None
+                optimize_with(self, budget, create_executor(
+                    executor, self.evaluator, n_workers, trial_timeout_s=trial_timeout_s, ray_address=ray_address,
+                    memory_limit_mb=memory_limit_mb), finished)
+            else:
+                self._loop(budget, finished)
+        finally:
+            self._looping -= 1
+            if not self._looping:
+                self._idle()
+        if self._stop and self.stop_reason is None:
+            self.stop_reason = "a callback called Study.stop()"
+
+    def _loop(self, budget: Budget, finished: Callable[[FrozenTrial], None]) -> None:
+        """ask -> evaluate -> tell in this process until the budget is spent."""
         started = time.monotonic()
         while not self._stop and self.budget_left(budget, started):
             try:
                 trial = self.ask(max_trials=budget.n_trials)
-            except (SearchSpaceExhausted, BudgetSpent):
+            except SearchSpaceExhausted as exc:
+                self.stop_reason = str(exc)
+                break
+            except BudgetSpent:  # the rest of the trial budget is held by other processes sharing the study
                 break
             finished(self.evaluate_trial(trial))
 
