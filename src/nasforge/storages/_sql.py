@@ -23,6 +23,7 @@ from nasforge.exceptions import (
     StudyNotFoundError,
 )
 from nasforge.spaces import Architecture
+from nasforge.storages import _sql_statements as statements
 from nasforge.storages._base import BaseStorage, StudySummary
 from nasforge.storages._schema import (
     ADDED_COLUMNS,
@@ -32,7 +33,7 @@ from nasforge.storages._schema import (
     studies_table,
     trials_table,
 )
-from nasforge.trial import INTERRUPTED, FrozenTrial, TrialState
+from nasforge.trial import FrozenTrial, TrialState
 
 _DRIVER_HINT = {"postgresql": "pip install 'nasforge[postgres]'"}
 
@@ -193,41 +194,36 @@ class SQLStorage(BaseStorage):
                      retry_of: int | None = None, budget: float | None = None, *, owner: str | None = None,
                      max_active: int | None = None, unique: bool = False) -> FrozenTrial:
         started = datetime.now(UTC)
-        trials = trials_table.c
+        key = {"study_id": study_id}
         with self._transaction() as conn:
-            if not self._sqlite:  # serialise trial creation per study (SQLite's BEGIN IMMEDIATE does it)
-                found = conn.execute(sa.select(studies_table.c.study_id).where(
-                    studies_table.c.study_id == study_id).with_for_update()).first()
-                if found is None:
-                    raise StudyNotFoundError(f"No study with id {study_id}.")
-            # the next number through the (study_id, number) index; numbers have no gap, so it is also the count
-            number = int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(trials.number), -1) + 1)
-                                      .where(trials.study_id == study_id)).scalar_one())
-            if max_active is not None:
-                # Running and counted trials: all of them but the interrupted ones. Those are counted through the
-                # (study_id, state) index, which visits only the study's FAIL rows, never the whole study.
-                interrupted = conn.execute(sa.select(sa.func.count()).where(
-                    trials.study_id == study_id, trials.state == TrialState.FAIL.value,
-                    sa.func.substr(trials.fail_reason, 1, len(INTERRUPTED)) == INTERRUPTED)).scalar_one()
-                if number - int(interrupted) >= max_active:
+            # serialise trial creation per study (SQLite's BEGIN IMMEDIATE does it)
+            if not self._sqlite and conn.execute(statements.LOCK_STUDY, key).first() is None:
+                raise StudyNotFoundError(f"No study with id {study_id}.")
+            # Every count is one index lookup (or a visit of the study's FAIL rows), never a pass over the study:
+            # the cost per trial stays flat however many trials the study holds.
+            if max_active is None:
+                number = int(conn.execute(statements.NUMBER, key).scalar_one())
+            else:
+                number, interrupted = conn.execute(statements.NUMBER_AND_INTERRUPTED, key).one()
+                if number - interrupted >= max_active:  # running and counted trials
                     raise BudgetSpent(f"The study's budget of {max_active} trials is taken.")
             if unique:
-                same = conn.execute(sa.select(trials_table).where(
-                    trials.study_id == study_id, trials.arch_key == arch_key,
-                    trials.budget.is_(None) if budget is None else trials.budget == budget,
-                    trials.state.in_([TrialState.RUNNING.value, TrialState.COMPLETE.value]))
-                    .order_by(trials.number).limit(1)).first()
+                same = (conn.execute(statements.SAME_WITHOUT_BUDGET, {**key, "arch_key": arch_key})
+                        if budget is None else
+                        conn.execute(statements.SAME_AT_BUDGET, {**key, "arch_key": arch_key, "budget": budget})
+                        ).first()
                 if same is not None:
                     raise DuplicateTrial(f"Trial {same.number} has the same architecture.", self._frozen(same))
             try:
-                result = conn.execute(trials_table.insert().values(
-                    study_id=study_id, number=number, state=TrialState.RUNNING.value, arch=arch.to_json(),
-                    arch_key=arch_key, metrics="{}", intermediate="{}", started_at=started,
-                    retry_of=retry_of, budget=budget, owner=owner, heartbeat_at=started))
+                result = conn.execute(statements.INSERT_TRIAL, {
+                    "study_id": study_id, "number": number, "state": TrialState.RUNNING.value,
+                    "arch": arch.to_json(), "arch_key": arch_key, "metrics": "{}", "intermediate": "{}",
+                    "started_at": started, "retry_of": retry_of, "budget": budget, "owner": owner,
+                    "heartbeat_at": started})
             except IntegrityError as exc:
                 raise StudyNotFoundError(f"No study with id {study_id}.") from exc
             trial_id = int(result.inserted_primary_key[0])  # type: ignore[index]
-        return FrozenTrial(trial_id=trial_id, number=number, state=TrialState.RUNNING, arch=arch,
+        return FrozenTrial(trial_id=trial_id, number=int(number), state=TrialState.RUNNING, arch=arch,
                            arch_key=arch_key, started_at=started, retry_of=retry_of, budget=budget, owner=owner,
                            heartbeat_at=started)
 
@@ -240,16 +236,13 @@ class SQLStorage(BaseStorage):
                          .values(heartbeat_at=datetime.now(UTC)))
 
     def get_trials_since(self, study_id: int, after_trial_id: int, also: Sequence[int] = ()) -> list[FrozenTrial]:
-        trials = trials_table.c
-        # A range of the primary key: what was added since (over every study), not the whole study. 'study_id + 0'
-        # keeps the planner off the (study_id, ...) indexes, whose use would visit every trial of the study.
-        newer = sa.select(trials_table).where(trials.trial_id > after_trial_id, trials.study_id + 0 == study_id)
-        with self._transaction() as conn:
-            rows = {r.trial_id: r for r in conn.execute(newer)}
-            older = [i for i in set(also) if i <= after_trial_id]
-            if older:  # primary-key lookups
-                rows.update((r.trial_id, r) for r in conn.execute(sa.select(trials_table).where(
-                    trials.trial_id.in_(older), trials.study_id == study_id)))
+        with self._transaction() as conn:  # primary-key lookups only (see statements.NEWER)
+            rows = {r.trial_id: r for r in conn.execute(statements.NEWER,
+                                                        {"after": after_trial_id, "study_id": study_id})}
+            older = sorted(i for i in set(also) if i <= after_trial_id)
+            if older:
+                rows.update((r.trial_id, r) for r in conn.execute(statements.BY_IDS,
+                                                                  {"ids": older, "study_id": study_id}))
         return [self._frozen(r) for r in sorted(rows.values(), key=lambda r: r.number)]
 
     def report_intermediate(self, trial_id: int, step: int, values: Mapping[str, float]) -> None:
@@ -266,15 +259,17 @@ class SQLStorage(BaseStorage):
                      fail_reason: str | None = None) -> FrozenTrial:
         if not state.is_finished():
             raise StorageError(f"A trial can only be finished as COMPLETE, PRUNED or FAIL, not {state.value}.")
-        finished = datetime.now(UTC)
+        values = {"finished_id": trial_id, "new_state": state.value, "new_metrics": _dumps(metrics),
+                  "new_reason": fail_reason, "new_finished": datetime.now(UTC)}
         with self._transaction() as conn:
-            result = conn.execute(
-                trials_table.update()
-                .where(trials_table.c.trial_id == trial_id, trials_table.c.state == TrialState.RUNNING.value)
-                .values(state=state.value, metrics=_dumps(metrics), fail_reason=fail_reason,
-                        finished_at=finished))
-            row = self._row(conn, trial_id)
-            if result.rowcount == 0:
+            if self.engine.dialect.update_returning:  # one statement: the update returns the finished row
+                row = conn.execute(statements.FINISH_RETURNING, values).first()
+                changed = row is not None
+            else:
+                changed = conn.execute(statements.FINISH, values).rowcount > 0
+                row = None
+            row = row if row is not None else self._row(conn, trial_id)
+            if not changed:
                 raise StorageError(f"Trial {row.number} is already finished ({row.state}); "
                                    "finished trials never change.")
         return self._frozen(row)
