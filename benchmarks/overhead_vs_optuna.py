@@ -6,7 +6,8 @@ and evaluating with replacement like Optuna's RandomSampler; Optuna suggests the
 and returns the same validation accuracy.
 Both run side by side in one process, alternating, ``--repeats`` times; the medians are reported.
 
-    python benchmarks/overhead_vs_optuna.py --trials 10000 --repeats 3 [--nb201-path DIR] [--json FILE]
+    python benchmarks/overhead_vs_optuna.py --trials 10000 --repeats 3 [--kinds memory,sqlite] [--nb201-path DIR]
+        [--json FILE]
 """
 
 from __future__ import annotations
@@ -65,10 +66,11 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--nb201-path", default=None)
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--kinds", default="memory,sqlite", help="storages to compare, comma-separated")
     args = parser.parse_args()
     ev = NB201Evaluator(nb201_path=args.nb201_path)
     results: dict[str, Any] = {"trials": args.trials, "repeats": args.repeats, "optuna": optuna.__version__}
-    for kind in ("memory", "sqlite"):
+    for kind in [k.strip() for k in args.kinds.split(",") if k.strip() in ("memory", "sqlite")]:
         times: dict[str, list[float]] = {"nasforge": [], "optuna": []}
         for repeat in range(args.repeats):
             with tempfile.TemporaryDirectory() as tmp:
