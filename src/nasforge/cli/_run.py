@@ -70,15 +70,21 @@ def progress_bar(total: int | None, description: str) -> Progress:
 
 def run_with_progress(study: Study, *, max_failures: int | None, options: RunOptions = RunOptions()) -> None:
     """``study.optimize()`` as ``options`` say, with a progress bar over the study's trial budget (trials of
-    other processes sharing the study count too)."""
+    other processes sharing the study count too); a run that stops before its budget is spent says why, in one
+    line on stderr."""
+    from nasforge.cli._support import err_console
+
     with progress_bar(study.budget.n_trials, study.name) as progress:
         task = progress.add_task(study.name, total=study.budget.n_trials, completed=study.n_counted, best="")
 
         def advance(s: Study, trial: FrozenTrial) -> None:
-            best = s.best_trial
+            best = s.best_trial  # kept up to date by the study as trials finish: no pass over storage
             label = "" if best is None else f"best {s.objectives[0].name}={best.metrics[s.objectives[0].name]:.4g}"
             progress.update(task, completed=s.n_counted, best=label)
 
         study.optimize(callbacks=[advance], max_failures=max_failures, n_workers=options.workers,
                        executor=options.executor, ray_address=options.ray_address,
                        trial_timeout_s=options.trial_timeout, memory_limit_mb=options.memory_limit_mb)
+    if study.stop_reason is not None:
+        err_console.print(f"Stopped after {study.n_counted} trials: {study.stop_reason}", markup=False,
+                          highlight=False, soft_wrap=True)
