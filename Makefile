@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # The NAS-Bench-201 table: $NASFORGE_NB201, else the copy beside a nasforge checkout.
 NB201 ?= $(or $(NASFORGE_NB201),$(wildcard ../shared/benchmarks/nb201))
 
-.PHONY: install demo demo-nb201 test lint docs bench-nb201 bench-overhead bench-report clean
+.PHONY: install demo demo-nb201 test lint docs bench-nb201 bench-overhead bench-regress bench-report clean
 
 install: $(STAMP)
 
@@ -55,6 +55,14 @@ bench-nb201: $(STAMP)
 
 bench-overhead: $(STAMP)
 	NASFORGE_NB201="$(NB201)" $(BIN)/python benchmarks/overhead_vs_optuna.py --trials 10000 --repeats 3
+
+# The search loop's overhead against Optuna and its per-trial cost as a study grows, printed beside the figures
+# in docs/benchmarks.md, so that a regression shows the day it lands (BENCH_TRIALS=2000 for a quicker look).
+BENCH_TRIALS ?= 10000
+BENCH_REPEATS ?= 3
+bench-regress: $(STAMP)
+	NASFORGE_NB201="$(NB201)" $(BIN)/python benchmarks/bench_regress.py --trials $(BENCH_TRIALS) \
+	  --repeats $(BENCH_REPEATS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache nasforge-demo.db
