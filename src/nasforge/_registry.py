@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import difflib
+from collections.abc import Callable, Iterable
 from typing import Any, Generic, TypeVar
 
 from nasforge.exceptions import ValidationError
 
 T = TypeVar("T")
+
+
+def did_you_mean(value: object, allowed: Iterable[str]) -> str:
+    """`` Did you mean 'x'?`` for the allowed name closest to ``value`` (difflib), or an empty string."""
+    if not isinstance(value, str):
+        return ""
+    close = difflib.get_close_matches(value, list(allowed), n=1, cutoff=0.6)
+    return f" Did you mean {close[0]!r}?" if close else ""
 
 
 class Registry(Generic[T]):
@@ -34,6 +43,7 @@ class Registry(Generic[T]):
         if name not in self._classes:
             raise ValidationError(
                 f"Unknown {self.kind} {name!r}. Registered names: {', '.join(self.names())}."
+                + did_you_mean(name, self.names())
             )
         return self._classes[name]
 
