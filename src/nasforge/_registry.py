@@ -11,12 +11,29 @@ from nasforge.exceptions import ValidationError
 T = TypeVar("T")
 
 
-def did_you_mean(value: object, allowed: Iterable[str]) -> str:
-    """`` Did you mean 'x'?`` for the allowed name closest to ``value`` (difflib), or an empty string."""
+def _abbreviates(short: str, name: str) -> bool:
+    """True when each ``_``-separated part of ``short`` begins the same part of ``name`` (val_acc: val_accuracy)."""
+    parts, full = short.lower().split("_"), name.lower().split("_")
+    return len(parts) == len(full) and all(p and f.startswith(p) for p, f in zip(parts, full, strict=True))
+
+
+def closest_name(value: object, allowed: Iterable[str]) -> str | None:
+    """The allowed name ``value`` most likely meant: one it abbreviates (the shortest), else the closest by
+    difflib's ratio; None when nothing is close."""
     if not isinstance(value, str):
-        return ""
-    close = difflib.get_close_matches(value, list(allowed), n=1, cutoff=0.6)
-    return f" Did you mean {close[0]!r}?" if close else ""
+        return None
+    names = sorted(allowed)
+    abbreviated = [n for n in names if n != value and _abbreviates(value, n)]
+    if abbreviated:
+        return min(abbreviated, key=len)
+    close = difflib.get_close_matches(value, names, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def did_you_mean(value: object, allowed: Iterable[str]) -> str:
+    """`` Did you mean 'x'?`` for :func:`closest_name`, or an empty string."""
+    close = closest_name(value, allowed)
+    return f" Did you mean {close!r}?" if close else ""
 
 
 class Registry(Generic[T]):

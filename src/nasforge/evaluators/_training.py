@@ -143,6 +143,8 @@ class TrainingEvaluator(Evaluator):
         return frozenset(names)
 
     def report_metric(self) -> str | None:
+        if self.dataset.x_test is None and self.test_fraction == 0:
+            return None  # no test set: nothing to report beside the validation metrics
         return "test_accuracy" if self.classification else "test_mse"
 
     def cost_metric(self) -> str | None:

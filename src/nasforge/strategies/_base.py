@@ -70,6 +70,11 @@ class Strategy(ABC):
         self._bound = False
         self._warm: list[Architecture] = []
 
+    def metric_params(self) -> dict[str, str]:
+        """The parameters that name a metric the strategy reads from trials (parameter -> metric), so that a
+        study can refuse a misspelled one before it starts; none by default."""
+        return {}
+
     def get_params(self) -> dict[str, Any]:
         """The constructor's keyword parameters and their current values."""
         names = [p for p in inspect.signature(type(self).__init__).parameters if p != "self"]

@@ -35,6 +35,7 @@ def check_study(*, evaluator: Evaluator | None, space: SearchSpace, strategy: St
         _check_no_test_metric(evaluator, objectives, constraints)
     if evaluator is not None:
         _check_metrics(evaluator, objectives, constraints, budget)
+        _check_strategy_metrics(strategy, evaluator)
     _check_strategy(strategy, space, evaluator)
 
 
@@ -92,6 +93,17 @@ def _check_metrics(evaluator: Evaluator, objectives: Sequence[Objective], constr
     if cost is not None and cost not in declared:
         raise ValidationError(f"The 'cost_metric' of {_owner(evaluator)} must be one of its metrics ({allowed}). "
                               f"Got {cost!r} instead.{did_you_mean(cost, declared)}")
+
+
+def _check_strategy_metrics(strategy: Strategy, evaluator: Evaluator) -> None:
+    declared = evaluator.metric_names()
+    if declared is None:
+        return
+    for parameter, name in strategy.metric_params().items():
+        if name not in declared:
+            raise ValidationError(
+                f"The '{parameter}' parameter of {_owner(strategy)} must name a metric of {_owner(evaluator)} "
+                f"({', '.join(sorted(declared))}). Got {name!r} instead.{did_you_mean(name, declared)}")
 
 
 def _check_strategy(strategy: Strategy, space: SearchSpace, evaluator: Evaluator | None) -> None:
