@@ -9,14 +9,21 @@ import pytest
 from nasforge.evaluators import TableEvaluator
 from nasforge.exceptions import ValidationError
 from nasforge.storages import InMemoryStorage
-from nasforge.strategies import create_strategy, list_strategies
+from nasforge.strategies import create_strategy, list_strategies, strategy_capabilities
 from nasforge.study import Budget, create_study, load_study, warm_start_architectures
 
 COLUMNS = ["op_1_0", "op_2_0", "op_2_1"]
 
 
+class _Fidelity(TableEvaluator):
+    """The toy table as if it had a fidelity: create_study gives a multi-fidelity strategy only such an evaluator."""
+
+    takes_budget = True
+
+
 def _study(table: str, name: str, seed: int, n: int, **params: object):  # type: ignore[no-untyped-def]
-    ev = TableEvaluator(table=table, arch_columns=COLUMNS, objective="score:max", report_metric="test")
+    kind = _Fidelity if strategy_capabilities(name).multi_fidelity else TableEvaluator
+    ev = kind(table=table, arch_columns=COLUMNS, objective="score:max", report_metric="test")
     study = create_study(evaluator=ev, strategy=create_strategy(name, seed=seed, **params),
                          storage=InMemoryStorage(), name="s", budget=Budget(n_trials=n))
     study.optimize()

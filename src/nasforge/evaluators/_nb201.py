@@ -62,6 +62,9 @@ class NB201Evaluator(Evaluator):
             raise ValidationError(f"The 'noisy' parameter of {owner} can be True only for datasets with "
                                   f"single-run results: {list(NOISE_STD)}. Got dataset {dataset!r}.")
         self.noise_std = None if noise_std is None else check_float(owner, "noise_std", noise_std, minimum=0)
+        if self.noise_std is not None and not self.noisy:
+            raise ValidationError(f"The 'noise_std' parameter of {owner} applies only with noisy=True. "
+                                  f"Got noise_std={noise_std!r} and noisy=False.")
         self.noise_seed = check_int(owner, "noise_seed", noise_seed, minimum=0)
         self._table = load_nb201(nb201_path)
         self.nb201_path = self._table.path
