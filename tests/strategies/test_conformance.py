@@ -92,7 +92,8 @@ def test_warm_start_comes_first_and_survives_a_reload(toy_table: str, name: str,
     source = _study(toy_table, "random", seed=3, n=12)
     top = warm_start_architectures(source, 4)
     assert len(top) == 4 and source.best_trial is not None and top[0] == source.best_trial.arch
-    ev = TableEvaluator(table=toy_table, arch_columns=COLUMNS, objective="score:max")
+    kind = _Fidelity if strategy_capabilities(name).multi_fidelity else TableEvaluator
+    ev = kind(table=toy_table, arch_columns=COLUMNS, objective="score:max")
     url = f"sqlite:///{tmp_path / 'w.db'}"
     study = create_study(evaluator=ev, strategy=create_strategy(name, seed=1), storage=url, name="w",
                          warm_start=source, warm_start_top=4, budget=Budget(n_trials=8))
