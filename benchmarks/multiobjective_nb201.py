@@ -1,4 +1,4 @@
-"""Multi-objective search on NAS-Bench-201 (issue 4): CIFAR-10 test accuracy against one device's latency.
+"""Multi-objective search on NAS-Bench-201 (issue 4): CIFAR-10 validation accuracy against one device's latency.
 
 For each strategy and device, 30 seeds x 200 queries; the hypervolume of what a run found divided by the
 hypervolume of the table's true Pareto front, both against the same reference point (the worst accuracy and
@@ -27,7 +27,7 @@ def main() -> None:
     parser.add_argument("--json", default=None)
     args = parser.parse_args()
     checkpoints = [int(c) for c in args.checkpoints.split(",")]
-    objectives = ["test_acc:max", "latency_ms:min"]
+    objectives = ["val_acc:max", "latency_ms:min"]
     rows = []
     print("| device | strategy | " + " | ".join(f"HV ratio @{q}" for q in checkpoints)
           + " | min @200 | true front size |")

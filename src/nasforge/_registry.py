@@ -2,12 +2,38 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import difflib
+from collections.abc import Callable, Iterable
 from typing import Any, Generic, TypeVar
 
 from nasforge.exceptions import ValidationError
 
 T = TypeVar("T")
+
+
+def _abbreviates(short: str, name: str) -> bool:
+    """True when each ``_``-separated part of ``short`` begins the same part of ``name`` (val_acc: val_accuracy)."""
+    parts, full = short.lower().split("_"), name.lower().split("_")
+    return len(parts) == len(full) and all(p and f.startswith(p) for p, f in zip(parts, full, strict=True))
+
+
+def closest_name(value: object, allowed: Iterable[str]) -> str | None:
+    """The allowed name ``value`` most likely meant: one it abbreviates (the shortest), else the closest by
+    difflib's ratio; None when nothing is close."""
+    if not isinstance(value, str):
+        return None
+    names = sorted(allowed)
+    abbreviated = [n for n in names if n != value and _abbreviates(value, n)]
+    if abbreviated:
+        return min(abbreviated, key=len)
+    close = difflib.get_close_matches(value, names, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def did_you_mean(value: object, allowed: Iterable[str]) -> str:
+    """`` Did you mean 'x'?`` for :func:`closest_name`, or an empty string."""
+    close = closest_name(value, allowed)
+    return f" Did you mean {close!r}?" if close else ""
 
 
 class Registry(Generic[T]):
@@ -34,6 +60,7 @@ class Registry(Generic[T]):
         if name not in self._classes:
             raise ValidationError(
                 f"Unknown {self.kind} {name!r}. Registered names: {', '.join(self.names())}."
+                + did_you_mean(name, self.names())
             )
         return self._classes[name]
 

@@ -50,6 +50,20 @@ def test_noisy_observations_differ_from_the_mean(nb201_path: str) -> None:
     noisy = NB201Evaluator(nb201_path=nb201_path, dataset="cifar10", noisy=True)
     assert not np.allclose(clean.metric_column("val_acc"), noisy.metric_column("val_acc"))
     np.testing.assert_array_equal(clean.metric_column("test_acc"), noisy.metric_column("test_acc"))
+
+
+def test_noisy_observations_come_from_the_validation_column_only(nb201_path: str) -> None:
+    clean = NB201Evaluator(nb201_path=nb201_path, dataset="cifar10")
+    noisy = NB201Evaluator(nb201_path=nb201_path, dataset="cifar10", noisy=True, noise_seed=1)
+    noise = noisy.metric_column("val_acc") - clean.metric_column("val_acc")
+    assert abs(noise.mean()) < 0.02 and 0.25 < noise.std() < 0.35  # one run's spread around the mean
+    columns = noisy.table.columns  # the single-seed *test* result must not leak into what a search selects by
+    test_residual = 100.0 * (1.0 - columns["c10_test_err_1seed_st"]) - columns["c10_test_acc"]
+    assert abs(np.corrcoef(noise, test_residual)[0, 1]) < 0.05
+    again = NB201Evaluator(nb201_path=nb201_path, dataset="cifar10", noisy=True, noise_seed=1)
+    np.testing.assert_array_equal(again.metric_column("val_acc"), noisy.metric_column("val_acc"))
+    other = NB201Evaluator(nb201_path=nb201_path, dataset="cifar10", noisy=True, noise_seed=2, noise_std=1.0)
+    assert 0.9 < (other.metric_column("val_acc") - clean.metric_column("val_acc")).std() < 1.1
     with pytest.raises(ValidationError, match="noisy"):
         NB201Evaluator(nb201_path=nb201_path, dataset="cifar100", noisy=True)
 
@@ -63,7 +77,10 @@ def test_picklable(nb201_path: str) -> None:
 
 @pytest.mark.parametrize(("params", "message"), [({"dataset": "mnist"}, "dataset"),
                                                  ({"latency_device": "toaster"}, "latency_device"),
-                                                 ({"noisy": "yes"}, "noisy")])
+                                                 ({"noisy": "yes"}, "noisy"),
+                                                 ({"noise_std": -1.0, "noisy": True}, "noise_std"),
+                                                 ({"noise_std": 1.0}, "'noise_std' parameter .* only with noisy"),
+                                                 ({"noise_seed": -1}, "noise_seed")])
 def test_bad_parameters(nb201_path: str, params: dict[str, object], message: str) -> None:
     with pytest.raises(ValidationError, match=message):
         NB201Evaluator(nb201_path=nb201_path, **params)  # type: ignore[arg-type]

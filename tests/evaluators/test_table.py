@@ -24,7 +24,7 @@ def test_duplicate_rows_are_averaged(tmp_path: Path) -> None:
     path.write_text("op,acc,note\nA,1.0,x\nA,3.0,y\nB,5.0,z\n")
     ev = TableEvaluator(table=str(path), arch_columns=["op"])
     assert ev.evaluate(ev.natural_space().make(("A",)))["acc"] == 2.0
-    assert ev.metric_names() == ["acc"]  # 'note' is not numeric
+    assert ev.metric_names() == {"acc"}  # 'note' is not numeric
     assert ev.default_objective() == "acc:max"
 
 

@@ -9,14 +9,21 @@ import pytest
 from nasforge.evaluators import TableEvaluator
 from nasforge.exceptions import ValidationError
 from nasforge.storages import InMemoryStorage
-from nasforge.strategies import create_strategy, list_strategies
+from nasforge.strategies import create_strategy, list_strategies, strategy_capabilities
 from nasforge.study import Budget, create_study, load_study, warm_start_architectures
 
 COLUMNS = ["op_1_0", "op_2_0", "op_2_1"]
 
 
+class _Fidelity(TableEvaluator):
+    """The toy table as if it had a fidelity: create_study gives a multi-fidelity strategy only such an evaluator."""
+
+    takes_budget = True
+
+
 def _study(table: str, name: str, seed: int, n: int, **params: object):  # type: ignore[no-untyped-def]
-    ev = TableEvaluator(table=table, arch_columns=COLUMNS, objective="score:max", report_metric="test")
+    kind = _Fidelity if strategy_capabilities(name).multi_fidelity else TableEvaluator
+    ev = kind(table=table, arch_columns=COLUMNS, objective="score:max", report_metric="test")
     study = create_study(evaluator=ev, strategy=create_strategy(name, seed=seed, **params),
                          storage=InMemoryStorage(), name="s", budget=Budget(n_trials=n))
     study.optimize()
@@ -85,7 +92,8 @@ def test_warm_start_comes_first_and_survives_a_reload(toy_table: str, name: str,
     source = _study(toy_table, "random", seed=3, n=12)
     top = warm_start_architectures(source, 4)
     assert len(top) == 4 and source.best_trial is not None and top[0] == source.best_trial.arch
-    ev = TableEvaluator(table=toy_table, arch_columns=COLUMNS, objective="score:max")
+    kind = _Fidelity if strategy_capabilities(name).multi_fidelity else TableEvaluator
+    ev = kind(table=toy_table, arch_columns=COLUMNS, objective="score:max")
     url = f"sqlite:///{tmp_path / 'w.db'}"
     study = create_study(evaluator=ev, strategy=create_strategy(name, seed=1), storage=url, name="w",
                          warm_start=source, warm_start_top=4, budget=Budget(n_trials=8))

@@ -104,7 +104,7 @@ def test_study_front_constraints_and_round_trip(tmp_path: Path) -> None:
 
 def test_nsga2_beats_random_search_on_nb201_hypervolume(nb201_path: str) -> None:
     ev = NB201Evaluator(nb201_path=nb201_path, dataset="cifar10", latency_device="pixel3")
-    objectives = ["test_acc:max", "latency_ms:min"]
+    objectives = ["val_acc:max", "latency_ms:min"]
     seeds = list(range(8))
     nsga = run_multiobjective(ev, "nsga2", {}, seeds, [200], objectives)
     plain = run_multiobjective(ev, "random", {}, seeds, [200], objectives)

@@ -20,10 +20,10 @@ def zero_cost_params(training: dict[str, Any]) -> dict[str, Any]:
 def with_max_budget(strategy: str, params: dict[str, Any], epochs: float | None) -> dict[str, Any]:
     """``params`` plus ``max_budget=epochs`` for a multi-fidelity strategy that was not given one: the evaluator's
     epochs are the largest budget (CLI and config files share this rule)."""
-    from nasforge.strategies import get_strategy_class, list_strategies
+    from nasforge.strategies import list_strategies, strategy_capabilities
 
     if epochs and "max_budget" not in params and strategy in list_strategies() \
-            and get_strategy_class(strategy).multi_fidelity:
+            and strategy_capabilities(strategy).multi_fidelity:
         return {**params, "max_budget": float(epochs)}
     return params
 

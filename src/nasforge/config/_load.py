@@ -125,9 +125,20 @@ def check_config(config: SearchConfig, source: str = "config") -> tuple[Any, Any
     except NasforgeError as exc:
         raise where("objectives", exc) from None
     try:
-        parse_constraints(config.constraints or None)
+        constraints = parse_constraints(config.constraints or None)
     except NasforgeError as exc:
         raise where("constraints", exc) from None
+    space = evaluator.natural_space()
+    if space is not None:  # the metrics and the strategy against the evaluator, as create_study checks them
+        from nasforge.study import Budget, check_study
+
+        try:
+            check_study(evaluator=evaluator, space=space, strategy=strategy,
+                        objectives=parse_objectives(config.objectives or evaluator.default_objective()),
+                        constraints=constraints, budget=Budget(max_cost=config.budget.max_cost),
+                        allow_test_objective=config.allow_test_objective)
+        except NasforgeError as exc:
+            raise where("study", exc) from None
     return evaluator, strategy
 
 
@@ -155,4 +166,5 @@ def build_study(config: SearchConfig, source: str = "config") -> Study:
                             None if config.pruner is None else {"name": config.pruner}),
                         constraints=config.constraints or None, warm_start=warm,
                         warm_start_top=config.warm_start.top if config.warm_start else 10,
-                        allow_duplicates=config.allow_duplicates)
+                        allow_duplicates=config.allow_duplicates,
+                        allow_test_objective=config.allow_test_objective)

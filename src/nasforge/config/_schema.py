@@ -123,4 +123,5 @@ class SearchConfig(_Section):
     pruner: Literal["median", "successive_halving"] | None = None
     warm_start: WarmStartConfig | None = None
     allow_duplicates: bool = False
+    allow_test_objective: bool = False
     run: RunConfig = Field(default_factory=RunConfig)

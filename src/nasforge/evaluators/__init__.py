@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-from nasforge.evaluators._base import Evaluator, Reporter
+from nasforge.evaluators._base import Evaluator, EvaluatorCapabilities, Reporter
 from nasforge.evaluators._generation import GenerationEvaluator
 from nasforge.evaluators._nb201 import NB201Evaluator
-from nasforge.evaluators._registry import create_evaluator, list_evaluators, register_evaluator
+from nasforge.evaluators._registry import (
+    create_evaluator,
+    evaluator_capabilities,
+    list_evaluators,
+    register_evaluator,
+)
 from nasforge.evaluators._table import TableEvaluator
 from nasforge.evaluators._training import TrainingDiverged, TrainingEvaluator
 from nasforge.evaluators._zero_cost import ZeroCostEvaluator
 
 __all__ = [
     "Evaluator",
+    "EvaluatorCapabilities",
     "GenerationEvaluator",
     "NB201Evaluator",
     "Reporter",
@@ -20,6 +26,7 @@ __all__ = [
     "TrainingEvaluator",
     "ZeroCostEvaluator",
     "create_evaluator",
+    "evaluator_capabilities",
     "list_evaluators",
     "register_evaluator",
 ]

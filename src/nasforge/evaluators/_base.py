@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from nasforge.spaces import Architecture, SearchSpace
@@ -12,16 +13,42 @@ from nasforge.spaces import Architecture, SearchSpace
 Reporter = Callable[[int, Mapping[str, float]], None]
 
 
+@dataclass(frozen=True)
+class EvaluatorCapabilities:
+    """What an evaluator class can do, read by ``create_study`` and the CLI before anything runs.
+
+    Attributes:
+        takes_budget: ``evaluate`` honours a ``budget`` (a fidelity such as epochs), so a multi-fidelity strategy
+            can use it; an evaluator without one ignores the budget.
+    """
+
+    takes_budget: bool = False
+
+
 class Evaluator(ABC):
     """Turns an architecture into metrics. Evaluators are picklable (they run in other processes).
 
     The metrics dict holds the objective(s) and costs, each a float. ``default_objective`` is what a
     study optimises when the user names nothing; ``report_metric`` is what a benchmark reports for the
     architecture a search selected (a test metric, when the objective is a validation metric);
-    ``cost_metric`` is the metric a simulated-cost budget sums.
+    ``cost_metric`` is the metric a simulated-cost budget sums. ``metric_names`` declares every metric a result
+    carries, so that a study can refuse a misspelled objective, constraint or cost metric before it starts.
     """
 
     registry_name: ClassVar[str]
+    # True when evaluate() honours a budget (a fidelity: epochs); see EvaluatorCapabilities.
+    takes_budget: ClassVar[bool] = False
+
+    @classmethod
+    def capabilities(cls) -> EvaluatorCapabilities:
+        """What this kind of evaluator can do (``evaluator_capabilities(name)`` asks the registry)."""
+        return EvaluatorCapabilities(takes_budget=cls.takes_budget)
+
+    def metric_names(self) -> frozenset[str] | None:
+        """Every metric a COMPLETE result carries (it may depend on the evaluator's parameters: task, proxies,
+        columns ...), or None when the evaluator does not declare them; undeclared names are not checked before
+        a study starts. Every registered evaluator declares them (the conformance suite holds it to them)."""
+        return None
 
     @abstractmethod
     def get_params(self) -> dict[str, Any]:

@@ -57,6 +57,8 @@ class GenerationEvaluator(Evaluator):
             apart from ``seed``, so that runs with other seeds are scored by the same extractor).
     """
 
+    takes_budget = True  # epochs
+
     def __init__(self, *, data: str = "digits", data_params: Mapping[str, Any] | None = None, space: str = "gan",
                  space_params: Mapping[str, Any] | None = None, epochs: int = 10, batch_size: int = 64,
                  lr: float | None = None, d_lr: float | None = None, beta1: float = 0.5, loss: str = "hinge",
@@ -114,6 +116,14 @@ class GenerationEvaluator(Evaluator):
 
     def report_metric(self) -> str | None:
         return "test_fid" if self.gan else "test_elbo"
+
+    def metric_names(self) -> frozenset[str]:
+        """Sample scores against the validation and test references (the test diversity aside), the ELBO terms of
+        a VAE, and the costs."""
+        scores = ["fid", "inception_score"] + ([] if self.gan else ["elbo", "kl", "recon_mse"])
+        names = {f"val_{s}" for s in scores} | {f"test_{s}" for s in scores} | {"val_diversity"}
+        names |= {"params", "flops", "train_time_s", "cpu_time_s", "epochs"} | ({"d_params"} if self.gan else set())
+        return frozenset(names)
 
     def cost_metric(self) -> str | None:
         return "train_time_s"

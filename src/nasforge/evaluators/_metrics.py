@@ -6,6 +6,10 @@ import warnings
 
 import numpy as np
 
+# The names each function returns (an evaluator declares its metrics from them).
+CLASSIFICATION_METRICS = ("accuracy", "precision", "recall", "f1", "auc", "cross_entropy")
+REGRESSION_METRICS = ("mse", "mae", "r2")
+
 
 def classification_metrics(y: np.ndarray, logits: np.ndarray, n_classes: int) -> dict[str, float]:
     """accuracy, macro precision / recall / F1, one-vs-rest ROC AUC (NaN where undefined), cross-entropy."""

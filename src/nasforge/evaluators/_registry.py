@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from nasforge._registry import Registry
-from nasforge.evaluators._base import Evaluator
+from nasforge.evaluators._base import Evaluator, EvaluatorCapabilities
 
 EVALUATORS: Registry[Evaluator] = Registry("evaluator")
 
@@ -24,3 +24,8 @@ def create_evaluator(name: str, **params: Any) -> Evaluator:
 def list_evaluators() -> list[str]:
     """Names of the registered evaluators."""
     return EVALUATORS.names()
+
+
+def evaluator_capabilities(name: str) -> EvaluatorCapabilities:
+    """What the evaluator registered as ``name`` can do (for example ``takes_budget``)."""
+    return EVALUATORS.get(name).capabilities()

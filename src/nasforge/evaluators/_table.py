@@ -7,10 +7,12 @@ from typing import Any
 
 import numpy as np
 
+from nasforge._registry import did_you_mean
 from nasforge._validation import check_choice
 from nasforge.data import load_arch_table
 from nasforge.evaluators._base import Evaluator, Reporter
 from nasforge.evaluators._registry import register_evaluator
+from nasforge.exceptions import ValidationError
 from nasforge.spaces import Architecture, SearchSpace, TableSpace
 
 
@@ -32,11 +34,12 @@ class TableEvaluator(Evaluator):
         owner = type(self).__name__
         self._table = load_arch_table(table, tuple(arch_columns))
         names = list(self._table.metrics)
-        if objective is not None:
-            check_choice(owner, "objective", objective.rpartition(":")[0] or objective, names)
-        for name, value in (("report_metric", report_metric), ("cost_metric", cost_metric)):
-            if value is not None:
-                check_choice(owner, name, value, names)
+        given = (("objective", None if objective is None else objective.rpartition(":")[0] or objective),
+                 ("report_metric", report_metric), ("cost_metric", cost_metric))
+        for name, value in given:
+            if value is not None and value not in names:
+                raise ValidationError(f"The '{name}' parameter of {owner} must be one of the table's metric columns "
+                                      f"({', '.join(names)}). Got {value!r} instead.{did_you_mean(value, names)}")
         self.objective = objective or f"{names[0]}:max"
         self._report = report_metric
         self._cost = cost_metric
@@ -45,9 +48,9 @@ class TableEvaluator(Evaluator):
         return {"table": self._table.path, "arch_columns": list(self._table.arch_columns),
                 "objective": self.objective, "report_metric": self._report, "cost_metric": self._cost}
 
-    def metric_names(self) -> list[str]:
-        """The table's metric columns."""
-        return list(self._table.metrics)
+    def metric_names(self) -> frozenset[str]:
+        """The table's numeric non-architecture columns; the budget is ignored (one fidelity)."""
+        return frozenset(self._table.metrics)
 
     def evaluate(self, arch: Architecture, *, budget: float | None = None,
                  report: Reporter | None = None) -> dict[str, float]:

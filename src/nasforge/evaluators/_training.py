@@ -17,7 +17,12 @@ from torch import nn
 from nasforge._validation import check_choice, check_float, check_int
 from nasforge.data import Dataset, Split, holdout_split, kfold_splits, load_dataset, subset_split
 from nasforge.evaluators._base import Evaluator, Reporter
-from nasforge.evaluators._metrics import classification_metrics, regression_metrics
+from nasforge.evaluators._metrics import (
+    CLASSIFICATION_METRICS,
+    REGRESSION_METRICS,
+    classification_metrics,
+    regression_metrics,
+)
 from nasforge.evaluators._registry import register_evaluator
 from nasforge.exceptions import NasforgeError, ValidationError
 from nasforge.nn import (
@@ -76,6 +81,8 @@ class TrainingEvaluator(Evaluator):
         seed: seeds the split, the initialisation, dropout and the shuffling.
     """
 
+    takes_budget = True  # epochs
+
     def __init__(self, *, data: str = "digits", data_params: Mapping[str, Any] | None = None, space: str = "chain",
                  space_params: Mapping[str, Any] | None = None, epochs: int = 10, batch_size: int = 64,
                  optimizer: str = "adam", lr: float = 1e-3, weight_decay: float = 0.0, l1: float = 0.0,
@@ -122,7 +129,22 @@ class TrainingEvaluator(Evaluator):
     def default_objective(self) -> str:
         return "val_accuracy:max" if self.classification else "val_mse:min"
 
+    def metric_names(self) -> frozenset[str]:
+        """``val_*`` (and ``val_*_std`` with ``cv_folds``), ``test_*`` where there is a test set, and the costs."""
+        quality = CLASSIFICATION_METRICS if self.classification else REGRESSION_METRICS
+        names = {f"val_{q}" for q in quality}
+        if self.cv_folds is not None:
+            names |= {f"val_{q}_std" for q in quality}
+        if self.dataset.x_test is not None or self.test_fraction > 0:
+            names |= {f"test_{q}" for q in quality}
+        names |= {"train_time_s", "cpu_time_s", "epochs", "params", "flops"}
+        if self.measure_latency:
+            names |= {"latency_ms_b1", "latency_ms_b64"}
+        return frozenset(names)
+
     def report_metric(self) -> str | None:
+        if self.dataset.x_test is None and self.test_fraction == 0:
+            return None  # no test set: nothing to report beside the validation metrics
         return "test_accuracy" if self.classification else "test_mse"
 
     def cost_metric(self) -> str | None:

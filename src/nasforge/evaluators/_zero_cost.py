@@ -100,6 +100,10 @@ class ZeroCostEvaluator(Evaluator):
     def cost_metric(self) -> str | None:
         return "proxy_time_s"
 
+    def metric_names(self) -> frozenset[str]:
+        """One metric per proxy, plus ``params``, ``flops`` and ``proxy_time_s``; the budget is ignored."""
+        return frozenset([*self.proxies, "params", "flops", "proxy_time_s"])
+
     def natural_space(self) -> SearchSpace:
         return self._space
 

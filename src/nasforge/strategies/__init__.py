@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from nasforge.strategies._asha import ASHA
-from nasforge.strategies._base import Scorer, Strategy, VectorScorer, Violation
+from nasforge.strategies._base import Scorer, Strategy, StrategyCapabilities, VectorScorer, Violation
 from nasforge.strategies._bayesopt import Bananas, BayesianOptimization
 from nasforge.strategies._bohb import BOHB
 from nasforge.strategies._evolution import RegularizedEvolution
@@ -15,7 +15,13 @@ from nasforge.strategies._local_search import BOLocalSearch, LocalSearch
 from nasforge.strategies._nsga2 import NSGA2
 from nasforge.strategies._qlearning import QLearning
 from nasforge.strategies._random import RandomSearch
-from nasforge.strategies._registry import create_strategy, get_strategy_class, list_strategies, register_strategy
+from nasforge.strategies._registry import (
+    create_strategy,
+    get_strategy_class,
+    list_strategies,
+    register_strategy,
+    strategy_capabilities,
+)
 from nasforge.strategies._reinforce import Reinforce
 
 __all__ = [
@@ -36,6 +42,7 @@ __all__ = [
     "Reinforce",
     "Scorer",
     "Strategy",
+    "StrategyCapabilities",
     "SuccessiveHalving",
     "VectorScorer",
     "Violation",
@@ -43,4 +50,5 @@ __all__ = [
     "get_strategy_class",
     "list_strategies",
     "register_strategy",
+    "strategy_capabilities",
 ]

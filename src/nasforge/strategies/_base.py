@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
@@ -24,6 +25,22 @@ Violation = Callable[[FrozenTrial], float]
 _UNSEEN_TRIES = 200
 
 
+@dataclass(frozen=True)
+class StrategyCapabilities:
+    """What a strategy needs from a study's space and evaluator, checked by ``create_study`` before anything runs
+    (``strategy_capabilities(name)`` reads them from the registry).
+
+    Attributes:
+        multi_fidelity: proposes a budget (fidelity) per architecture: the evaluator must take a budget.
+        needs_categorical: reads the space's categorical decisions (``CategoricalSpace.choices()``).
+        needs_finite: enumerates the whole space: it must be finite and small enough to list.
+    """
+
+    multi_fidelity: bool = False
+    needs_categorical: bool = False
+    needs_finite: bool = False
+
+
 class Strategy(ABC):
     """Proposes architectures and learns from their results. Never trains a model, never opens a file.
 
@@ -37,13 +54,26 @@ class Strategy(ABC):
     """
 
     registry_name: ClassVar[str]
-    # True for strategies that choose a budget per proposal (they need an evaluator with a fidelity)
+    # Capabilities (see StrategyCapabilities); subclasses set the ones that apply.
     multi_fidelity: ClassVar[bool] = False
+    needs_categorical: ClassVar[bool] = False
+    needs_finite: ClassVar[bool] = False
+
+    @classmethod
+    def capabilities(cls) -> StrategyCapabilities:
+        """What this strategy needs from the space and the evaluator."""
+        return StrategyCapabilities(multi_fidelity=cls.multi_fidelity, needs_categorical=cls.needs_categorical,
+                                    needs_finite=cls.needs_finite)
 
     def __init__(self, *, seed: int | None = None) -> None:
         self.seed = seed if seed is None else check_int(type(self).__name__, "seed", seed, minimum=0)
         self._bound = False
         self._warm: list[Architecture] = []
+
+    def metric_params(self) -> dict[str, str]:
+        """The parameters that name a metric the strategy reads from trials (parameter -> metric), so that a
+        study can refuse a misspelled one before it starts; none by default."""
+        return {}
 
     def get_params(self) -> dict[str, Any]:
         """The constructor's keyword parameters and their current values."""

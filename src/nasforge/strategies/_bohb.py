@@ -34,6 +34,8 @@ class BOHB(Hyperband):
         seed: seed of the strategy's generator.
     """
 
+    needs_categorical = True  # a TPE model over the categorical decisions
+
     def __init__(self, *, min_budget: float = 1.0, max_budget: float = 27.0, eta: float = 3.0,
                  random_fraction: float = 1 / 3, top_fraction: float = 0.15, n_candidates: int = 64,
                  bandwidth_factor: float = 3.0, seed: int | None = None) -> None:

@@ -20,6 +20,8 @@ class GridSearch(Strategy):
         seed: seed of the shuffle.
     """
 
+    needs_finite = True
+
     def __init__(self, *, shuffle: bool = False, seed: int | None = None) -> None:
         super().__init__(seed=seed)
         self.shuffle = check_bool(type(self).__name__, "shuffle", shuffle)

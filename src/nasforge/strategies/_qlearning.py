@@ -64,6 +64,9 @@ class QLearning(Strategy):
         self.cost_metric = cost_metric
         self.cost_weight = check_float(owner, "cost_weight", cost_weight, minimum=0)
 
+    def metric_params(self) -> dict[str, str]:
+        return {} if self.cost_metric is None else {"cost_metric": self.cost_metric}
+
     def _setup(self) -> None:
         self._weights: np.ndarray | None = None
         self._state: Architecture | None = None

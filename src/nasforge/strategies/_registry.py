@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from nasforge._registry import Registry
-from nasforge.strategies._base import Strategy
+from nasforge.strategies._base import Strategy, StrategyCapabilities
 
 STRATEGIES: Registry[Strategy] = Registry("strategy")
 
@@ -29,3 +29,8 @@ def list_strategies() -> list[str]:
 def get_strategy_class(name: str) -> type[Strategy]:
     """The class registered as ``name`` (ValidationError listing the valid names if there is none)."""
     return STRATEGIES.get(name)
+
+
+def strategy_capabilities(name: str) -> StrategyCapabilities:
+    """What the strategy registered as ``name`` needs (multi-fidelity, categorical decisions, a finite space)."""
+    return STRATEGIES.get(name).capabilities()

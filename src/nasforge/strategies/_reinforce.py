@@ -27,6 +27,8 @@ class Reinforce(Strategy):
         seed: seed of the strategy's generator.
     """
 
+    needs_categorical = True  # one softmax per categorical decision
+
     def __init__(self, *, lr: float = 0.5, baseline_decay: float = 0.9, seed: int | None = None) -> None:
         super().__init__(seed=seed)
         owner = type(self).__name__

@@ -14,6 +14,7 @@ from nasforge.spaces import Architecture, SearchSpace, create_space
 from nasforge.storages import BaseStorage, get_storage
 from nasforge.strategies import Strategy, create_strategy
 from nasforge.study._budget import Budget
+from nasforge.study._checks import check_study
 from nasforge.study._constraints import parse_constraints
 from nasforge.study._objectives import parse_objectives
 from nasforge.study._pruners import Pruner, create_pruner
@@ -33,7 +34,8 @@ def create_study(*, evaluator: Evaluator | None = None, space: SearchSpace | Non
                  name: str | None = None, load_if_exists: bool = False, pruner: Pruner | None = None,
                  constraints: str | Sequence[str] | None = None,
                  warm_start: Study | Sequence[FrozenTrial | Architecture] | None = None,
-                 warm_start_top: int = 10, allow_duplicates: bool = False) -> Study:
+                 warm_start_top: int = 10, allow_duplicates: bool = False,
+                 allow_test_objective: bool = False) -> Study:
     """Create a study (or reopen it with ``load_if_exists``).
 
     Args:
@@ -52,6 +54,11 @@ def create_study(*, evaluator: Evaluator | None = None, space: SearchSpace | Non
         allow_duplicates: evaluate an architecture again when the strategy proposes it again (noisy evaluations,
             query-counting benchmarks). By default a COMPLETE architecture's result is reused and one being
             evaluated (by any process sharing the study) is not started twice.
+        allow_test_objective: let a test metric (``test`` or ``test_*``) be an objective or a constraint. Off by
+            default: selecting on test data makes the test score of the result optimistic.
+
+    Before anything is stored, the objectives, constraints and the cost metric are checked against the metrics
+    the evaluator declares, and the strategy against the space and the evaluator (see :func:`check_study`).
 
     Example:
         >>> from nasforge import create_study, Budget
@@ -83,10 +90,15 @@ def create_study(*, evaluator: Evaluator | None = None, space: SearchSpace | Non
         objectives = evaluator.default_objective()
     parsed = parse_objectives(objectives)
     parsed_constraints = parse_constraints(constraints)
+    if not isinstance(allow_test_objective, bool):
+        raise ValidationError(f"The 'allow_test_objective' parameter of create_study must be a bool. "
+                              f"Got {allow_test_objective!r} instead.")
+    budget = budget or Budget()
+    check_study(evaluator=evaluator, space=space, strategy=strategy, objectives=parsed,
+                constraints=parsed_constraints, budget=budget, allow_test_objective=allow_test_objective)
     warm = warm_start_architectures(warm_start, warm_start_top)
     for arch in warm:
         space.validate(arch)
-    budget = budget or Budget()
     spec = {
         "version": SPEC_VERSION,
         "space": _component(space),
@@ -98,6 +110,7 @@ def create_study(*, evaluator: Evaluator | None = None, space: SearchSpace | Non
         "constraints": [str(c) for c in parsed_constraints],
         "warm_start": [a.to_dict() for a in warm],
         "allow_duplicates": bool(allow_duplicates),
+        "allow_test_objective": allow_test_objective,
     }
     study_id = store.create_study(name, spec)
     return Study(study_id=study_id, name=name, storage=store, space=space, strategy=strategy,

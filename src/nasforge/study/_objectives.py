@@ -13,6 +13,12 @@ from nasforge.trial import FrozenTrial, TrialState
 Direction = Literal["max", "min"]
 
 
+def is_test_metric(name: str) -> bool:
+    """True for a test-set metric (``test`` or ``test_*``): reported for a selected architecture, never selected
+    by (unless a study allows it explicitly)."""
+    return name == "test" or name.startswith("test_")
+
+
 @dataclass(frozen=True)
 class Objective:
     """One metric and its direction. ``Objective.parse("val_acc:max")``."""
