@@ -139,6 +139,14 @@ class SQLStorage(BaseStorage):
             hint = _DRIVER_HINT.get(parsed.get_backend_name(), "install the database driver")
             raise StorageError(f"No driver for storage URL {url!r}: {hint}.") from exc
         self.upgraded_from: int | None = None  # the schema version this call upgraded the database from
+        try:
+            self._prepare()
+        except StorageError:
+            self.engine.dispose()  # no connection (nor its -wal and -shm files) outlives a refused storage
+            raise
+
+    def _prepare(self) -> None:
+        """Create the tables of a new database, or upgrade an older schema version (recorded in upgraded_from)."""
         with self._transaction() as conn:
             metadata.create_all(conn)
             row = conn.execute(sa.select(meta_table.c.value).where(meta_table.c.key == "schema_version")).first()
