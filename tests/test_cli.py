@@ -211,6 +211,19 @@ BAD_INPUTS = [
     # -- checks before any work: objectives, metrics, strategies against evaluators --
     # -- CLI options, configs and inputs --
     # -- reading: list, show, report, dashboard, export on storages --
+    (["list"], "No SQLite file at"),
+    (["list", "--storage", "{corrupt_db}"], "cannot be read: file is not a database"),
+    (["list", "--storage", "no/such/folder/x.db"], "No SQLite file at 'no/such/folder/x.db'"),
+    (["show", "--study", "x", "--storage", "{corrupt_db}"], "cannot be read: file is not a database"),
+    (["report", "x", "--storage", "{corrupt_db}"], "cannot be read: file is not a database"),
+    (["report", "x", "--plots", "{corrupt}"], "'--plots' option must be a folder"),
+    (["report", "x", "--top", "0", "--storage", "{corrupt_db}"], "'--top' option must be an int >= 1"),
+    (["dashboard"], "No SQLite file at"),
+    (["dashboard", "--storage", "{corrupt_db}"], "cannot be read: file is not a database"),
+    (["export", "x", "--storage", "{corrupt_db}", "--format", "json"], "cannot be read: file is not a database"),
+    (["export", "x", "--format", "json", "--out", "{corrupt}"], "'--out' option must be a folder"),
+    (["export", "x", "--weights", "{corrupt}"], "'weights' file"),
+    (["export", "x", "--weights", "{table}"], "'weights' file"),
     # -- hostile names and output --
     # -- benchmark --
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,8 +25,10 @@ def load_weights(path: str | Path) -> dict[str, torch.Tensor]:
     """The state dict saved in ``path`` (e.g. ``train-best --out``'s ``model.pt``), loaded without running any code
     from the file; ValidationError, one line, for a file that holds anything else."""
     try:
-        # weights_only refuses pickled code (a pickle file is an error, never executed)
-        state = torch.load(path, weights_only=True, map_location="cpu")
+        with warnings.catch_warnings():  # torch warns about pickle protocols; the one line below says it all
+            warnings.simplefilter("ignore")
+            # weights_only refuses pickled code (a pickle file is an error, never executed)
+            state = torch.load(path, weights_only=True, map_location="cpu")
     except Exception as exc:  # torch.load raises many kinds for a file that is no state dict (zip, pickle, OS errors)
         detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ValidationError(f"The 'weights' file {str(path)!r} must be a PyTorch state dict (torch.save of "

@@ -180,9 +180,7 @@ class StudyView:
             raise StorageError(f"Study {self.name!r} has no evaluator (it was driven by ask and tell).")
         try:
             return create_evaluator(str(entry["name"]), **dict(entry.get("params") or {}))
-        except NasforgeError:
-            raise
-        except Exception as exc:  # user code, moved data: one line, not a traceback
+        except Exception as exc:  # unknown name, user code, moved data: one line, not a traceback
             raise StorageError(f"The evaluator {entry.get('name')!r} of study {self.name!r} cannot be built here: "
                                f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}") from None
 
