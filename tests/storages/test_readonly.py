@@ -204,3 +204,21 @@ def test_reader_sees_a_running_writer_and_leaves_its_files_alone(tmp_path: Path)
     reader.close()
     writer.close()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.db"]  # the writer cleaned up; the reader left nothing
+
+
+def test_postgresql_is_read_in_read_only_transactions(postgres_url: str) -> None:
+    import sqlalchemy as sa
+
+    writer = SQLStorage(postgres_url)
+    study = writer.create_study("s", {"space": {"name": "toy", "params": {}}, "objectives": ["acc:max"]})
+    arch = Architecture.of("toy", {"x": 1})
+    writer.finish_trial(writer.create_trial(study, arch, arch.to_json()).trial_id, TrialState.COMPLETE, {"acc": 1.0})
+    store = open_readonly(postgres_url)
+    assert isinstance(store, ReadOnlySQLStorage) and [s.name for s in store.list_studies()] == ["s"]
+    assert store.get_trials(study)[0].metrics == {"acc": 1.0}
+    with pytest.raises(StorageError, match="read-only transaction"), store._transaction() as conn:
+        conn.execute(sa.text("CREATE TABLE intruder (x INTEGER)"))  # even raw SQL cannot write through it
+    with pytest.raises(StorageError, match="open read-only"):
+        store.create_study("t", {})
+    store.close()
+    writer.close()

@@ -67,13 +67,16 @@ def open_sqlite_readonly(path: Path, timeout_s: float = 60.0) -> sqlite3.Connect
             raise
         return conn
 
-    wal_file = path.with_name(path.name + "-wal")
-    if _is_wal(path) and not wal_file.exists():
+    try:
+        wal = _is_wal(path)
+    except OSError as exc:  # removed or unreadable since the storage was opened: a database error like any other
+        raise sqlite3.OperationalError(f"cannot read {str(path)!r}: {exc.strerror}") from None
+    if wal and not path.with_name(path.name + "-wal").exists():
         return connect(_uri(path, mode="ro", immutable="1"))
     try:
         return connect(_uri(path, mode="ro"))
     except sqlite3.OperationalError:
-        if not _is_wal(path):
+        if not wal:
             raise
         return connect(_uri(path, mode="ro", immutable="1"))
 
