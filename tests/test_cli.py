@@ -156,7 +156,7 @@ BAD_INPUTS = [
     (["search", "--table", "{table}"], "'--arch-columns' option is required"),
     (["search", "--table", "{table}", "--arch-columns", "depth,size"], "'arch_columns' parameter"),
     (["search", "--table", "{table}", "--arch-columns", "depth", "--objective", "acc:max"], "'objective'"),
-    (["show", "--study", "nope"], "No study named 'nope'"),
+    (["show", "--study", "nope"], "No SQLite file at"),
     (["resume", "--study", "nope"], "No study named 'nope'"),
     (["show", "--study", "nope", "--top", "0"], "'--top' option"),
     (["benchmark", "--strategies", "random,,grid"], "comma-separated"),
@@ -201,11 +201,11 @@ BAD_INPUTS = [
     (["search", "--warm-start-proxy", "synflow", "--warm-start", "x"], "either '--warm-start' or"),
     (["search", "--table", "{table}", "--arch-columns", "depth,width,act", "--objective", "val:max",
       "--warm-start-proxy", "synflow"], "'--warm-start-proxy' option needs '--data' or the nb201"),
-    (["export", "nope"], "No study named 'nope'"),
+    (["export", "nope"], "No SQLite file at"),
     (["export", "nope", "--format", "json,pickle"], "'--format' option must list some of"),
     (["export", "nope", "--epochs", "0"], "'--epochs' option must be an int >= 1"),
     (["export", "nope", "--weights", "/no/such/model.pt"], "'--weights' option must be a file"),
-    (["report", "nope"], "No study named 'nope'"),
+    (["report", "nope"], "No SQLite file at"),
     (["dashboard", "--port", "70000"], "'--port' option must be an int in 0 .. 65535"),
     (["dashboard", "--storage", "results.txt"], "'storage' parameter"),
     # -- checks before any work: objectives, metrics, strategies against evaluators --
@@ -238,6 +238,19 @@ BAD_INPUTS = [
     (["search", "--data", "digits", "--space", "joint", "--strategy", "reinforce"], "needs a space of categorical"),
     # -- CLI options, configs and inputs --
     # -- reading: list, show, report, dashboard, export on storages --
+    (["list"], "No SQLite file at"),
+    (["list", "--storage", "{corrupt_db}"], "cannot be read: file is not a database"),
+    (["list", "--storage", "no/such/folder/x.db"], "No SQLite file at 'no/such/folder/x.db'"),
+    (["show", "--study", "x", "--storage", "{corrupt_db}"], "cannot be read: file is not a database"),
+    (["report", "x", "--storage", "{corrupt_db}"], "cannot be read: file is not a database"),
+    (["report", "x", "--plots", "{corrupt}"], "'--plots' option must be a folder"),
+    (["report", "x", "--top", "0", "--storage", "{corrupt_db}"], "'--top' option must be an int >= 1"),
+    (["dashboard"], "No SQLite file at"),
+    (["dashboard", "--storage", "{corrupt_db}"], "cannot be read: file is not a database"),
+    (["export", "x", "--storage", "{corrupt_db}", "--format", "json"], "cannot be read: file is not a database"),
+    (["export", "x", "--format", "json", "--out", "{corrupt}"], "'--out' option must be a folder"),
+    (["export", "x", "--weights", "{corrupt}"], "'weights' file"),
+    (["export", "x", "--weights", "{table}"], "'weights' file"),
     # -- hostile names and output --
     # -- benchmark --
 ]

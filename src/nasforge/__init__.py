@@ -18,7 +18,7 @@ from nasforge.exceptions import NasforgeError, StorageError, ValidationError
 from nasforge.spaces import Architecture, SearchSpace, create_space, list_spaces
 from nasforge.storages import get_storage
 from nasforge.strategies import Strategy, create_strategy, list_strategies
-from nasforge.study import Budget, FrozenTrial, Objective, Study, TrialState, create_study, load_study
+from nasforge.study import Budget, FrozenTrial, Objective, Study, TrialState, create_study, load_study, read_study
 
 __version__ = "0.1.0"
 
@@ -45,4 +45,5 @@ __all__ = [
     "list_spaces",
     "list_strategies",
     "load_study",
+    "read_study",
 ]

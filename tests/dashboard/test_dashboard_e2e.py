@@ -15,6 +15,7 @@ import pytest
 from nasforge import create_study
 from nasforge.dashboard import serve
 from nasforge.evaluators import NB201Evaluator
+from nasforge.storages import get_storage
 from nasforge.strategies import create_strategy
 from nasforge.study import Budget
 
@@ -49,6 +50,7 @@ def browser() -> Iterator[object]:
 @pytest.fixture()
 def dashboard(tmp_path: Path) -> Iterator[tuple[str, str]]:
     url = f"sqlite:///{tmp_path / 'dash.db'}"
+    get_storage(url).close()  # the dashboard only reads: the storage must exist before it starts
     server = serve(url, port=0)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

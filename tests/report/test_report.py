@@ -15,6 +15,7 @@ from nasforge.cli import app
 from nasforge.evaluators import NB201Evaluator, TableEvaluator
 from nasforge.report import architecture, decision_importance, figures, write_report
 from nasforge.spaces import create_space
+from nasforge.storages import get_storage
 from nasforge.strategies import create_strategy
 from nasforge.study import Budget, Study
 
@@ -95,6 +96,7 @@ def test_every_space_has_a_diagram(name: str, params: dict[str, str]) -> None:
 
 def test_report_bad_input(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 's.db'}"
+    get_storage(url).close()  # an empty storage: reading commands create none
     result = runner.invoke(app, ["report", "nope", "--storage", url])
     assert result.exit_code == 2 and "No study named 'nope'" in result.stderr
     result = runner.invoke(app, ["report", "nope", "--storage", url, "--top", "0"])

@@ -9,6 +9,7 @@ import typer
 
 from nasforge.cli._run import RunOptions, run_with_progress
 from nasforge.cli._support import cli_errors, console, print_best
+from nasforge.cli._upgrade import announce_upgrade
 
 
 def run(
@@ -33,5 +34,6 @@ def run(
                           f"storage {loaded.storage})", markup=False, soft_wrap=True)
             return
         study = build_study(loaded, source)
+        announce_upgrade(study.storage, loaded.storage)
         run_with_progress(study, max_failures=loaded.run.max_failures, options=options)
         print_best(study, loaded.storage)

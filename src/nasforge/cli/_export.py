@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from nasforge.cli._support import cli_errors, console, split_list
 from nasforge.exceptions import ValidationError
@@ -28,17 +29,22 @@ def export(
 ) -> None:
     """Export a trial (default: the best): its architecture, a standalone PyTorch module (model.py needs only
     torch) with its weights, TorchScript and ONNX; each copy's outputs are checked against the network's."""
-    from nasforge.export import check_formats, export_trial
-    from nasforge.storages import get_storage
-    from nasforge.study import load_study
+    from nasforge.export import check_formats, export_trial, load_weights
+    from nasforge.study import read_study
 
     with cli_errors():
         formats = check_formats(split_list(format_, "--format"), "'--format' option")
         if epochs is not None and epochs < 1:
             raise ValidationError(f"The '--epochs' option must be an int >= 1. Got {epochs} instead.")
-        if weights is not None and not weights.is_file():
-            raise ValidationError(f"The '--weights' option must be a file. Got {str(weights)!r} (not found).")
-        loaded = load_study(name=study, storage=get_storage(storage))
+        if out.exists() and not out.is_dir():
+            raise ValidationError(f"The '--out' option must be a folder (created if missing). Got {str(out)!r}, "
+                                  "an existing file.")
+        if weights is not None:
+            if not weights.is_file():
+                raise ValidationError(f"The '--weights' option must be a file. Got {str(weights)!r} (not found).")
+            load_weights(weights)  # a file that holds no state dict is refused before any network is built
+        # the trial is chosen from the stored study, opened read-only; only the network needs the study's code
+        loaded = read_study(study, storage)
         chosen, result, final = export_trial(loaded, out, number=trial, formats=formats, train=train, epochs=epochs,
                                              weights=weights)
         console.print(f"trial #{chosen.number}: {loaded.space.describe(chosen.arch)}", markup=False, soft_wrap=True)
@@ -49,5 +55,5 @@ def export(
         table = Table("format", "file", "max abs diff vs network")
         for name, path in result.files.items():
             diff = result.max_abs_diff.get(name)
-            table.add_row(name, str(path), "" if diff is None else f"{diff:.2g}")
+            table.add_row(name, Text(str(path)), "" if diff is None else f"{diff:.2g}")
         console.print(table)

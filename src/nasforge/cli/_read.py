@@ -1,4 +1,8 @@
-"""``nasforge list`` and ``nasforge show``: what a storage holds."""
+"""``nasforge list`` and ``nasforge show``: what a storage holds, read without changing it.
+
+Both open the storage read-only and read the stored spec and trials only (no evaluator, no strategy, no replay).
+Every user string (study names, metric names, fail reasons) is printed literally: rich Text cells, markup off.
+"""
 
 from __future__ import annotations
 
@@ -7,28 +11,73 @@ from typing import Annotated, Any
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from nasforge.cli._options import DEFAULT_STORAGE, StorageOpt
-from nasforge.cli._support import (
-    cli_errors,
-    console,
-    print_best,
-)
+from nasforge.cli._support import cli_errors, console
 from nasforge.exceptions import ValidationError
-from nasforge.storages import get_storage
-from nasforge.study import load_study
+from nasforge.storages import StudySummary, get_storage
+from nasforge.study import StudyView, read_study
+from nasforge.trial import FrozenTrial
+
+
+def _name(entry: Any) -> str:
+    """The ``name`` of a stored component entry ('?' where the spec lacks it)."""
+    return str(entry.get("name", "?")) if isinstance(entry, dict) else "?"
+
+
+def _row(s: StudySummary) -> list[Text]:
+    trials = ", ".join(f"{n} {state}" for state, n in sorted(s.n_trials.items())) or "none"
+    created = s.created_at.strftime("%Y-%m-%d %H:%M:%S")
+    if s.problem is not None:
+        return [Text(s.name), Text(created), Text("unreadable spec", style="red"), Text(""), Text(""), Text(trials)]
+    objectives = s.spec.get("objectives")
+    shown = " ".join(map(str, objectives)) if isinstance(objectives, list) else "?"
+    return [Text(s.name), Text(created), Text(_name(s.spec.get("space"))), Text(_name(s.spec.get("strategy"))),
+            Text(shown), Text(trials)]
 
 
 def list_(storage: StorageOpt = DEFAULT_STORAGE) -> None:
-    """List the studies in a storage."""
+    """List the studies in a storage (opened read-only: nothing is created or changed)."""
     with cli_errors():
-        summaries = get_storage(storage).list_studies()
+        summaries = get_storage(storage, read_only=True).list_studies()
         table = Table("study", "created (UTC)", "space", "strategy", "objectives", "trials")
         for s in summaries:
-            trials = ", ".join(f"{n} {state}" for state, n in sorted(s.n_trials.items())) or "none"
-            table.add_row(s.name, s.created_at.strftime("%Y-%m-%d %H:%M:%S"), s.spec["space"]["name"],
-                          s.spec["strategy"]["name"], " ".join(s.spec["objectives"]), trials)
+            table.add_row(*_row(s))
         console.print(table)
+        for s in summaries:
+            if s.problem is not None:
+                console.print(f"study {s.name!r}: {s.problem}", markup=False, highlight=False, soft_wrap=True)
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else f"{value:.5g}"
+
+
+def _trial_table(view: StudyView, trials: list[FrozenTrial], names: list[str], title: str | None = None) -> Table:
+    budgets = any(t.budget is not None for t in trials)  # multi-fidelity: show what each trial was given
+    table = Table(title=Text(title) if title else None)
+    for header in ["#", "architecture", *(["budget"] if budgets else []), *names]:
+        table.add_column(Text(header))
+    for t in trials:
+        table.add_row(Text(str(t.number)), Text(view.space.describe(t.arch)),
+                      *([Text(f"{t.budget:g}" if t.budget else "full")] if budgets else []),
+                      *[Text(_number(t.metrics.get(n))) for n in names])
+    return table
+
+
+def _payload(view: StudyView, done: list[FrozenTrial], top: int) -> dict[str, Any]:
+    payload: dict[str, Any] = {
+        "spec": view.spec, "summary": view.summary(),
+        "top": [{"number": t.number, "arch": t.arch.to_dict(), "budget": t.budget, "metrics": dict(t.metrics)}
+                for t in done[:top]],
+        "fail_reasons": [{"reason": reason, "count": count} for reason, count in view.fail_reasons()]}
+    if len(view.objectives) > 1:
+        payload["pareto_front"] = [{"number": t.number, "arch": t.arch.to_dict(),
+                                    "metrics": {o.name: t.metrics[o.name] for o in view.objectives}}
+                                   for t in view.pareto_front()]
+        payload["hypervolume"] = view.hypervolume()
+    return payload
 
 
 def show(
@@ -37,42 +86,46 @@ def show(
     top: Annotated[int, typer.Option(help="How many of the best trials to list.")] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="Print the study as JSON.")] = False,
 ) -> None:
-    """Show a study: its spec, trial counts and best trials."""
+    """Show a study: its spec, trial counts, best trials and why trials failed (read-only: nothing is changed, and
+    neither the evaluator's data nor its code is needed)."""
     with cli_errors():
         if top < 1:
             raise ValidationError(f"The '--top' option must be an int >= 1. Got {top} instead.")
-        store = get_storage(storage)
-        loaded = load_study(name=study, storage=store)
-        spec = store.get_study_spec(loaded.study_id)
-        objective = loaded.objectives[0]
-        done = [t for t in loaded.completed_trials() if objective.name in t.metrics]
+        view = read_study(study, storage)
+        objective = view.objectives[0]
+        done = [t for t in view.completed_trials() if objective.name in t.metrics]
         done.sort(key=lambda t: -objective.signed(t.metrics[objective.name]))
-        front = loaded.pareto_front() if len(loaded.objectives) > 1 else []
         if as_json:
-            payload: dict[str, Any] = {"spec": spec, "summary": loaded.summary(),
-                       "top": [{"number": t.number, "arch": t.arch.to_dict(), "budget": t.budget,
-                                "metrics": dict(t.metrics)}
-                               for t in done[:top]]}
-            if front:
-                payload["pareto_front"] = [{"number": t.number, "arch": t.arch.to_dict(),
-                                            "metrics": {o.name: t.metrics[o.name] for o in loaded.objectives}}
-                                           for t in front]
-                payload["hypervolume"] = loaded.hypervolume()
-            console.print_json(json.dumps(payload))
+            console.print_json(json.dumps(_payload(view, done, top)))
             return
-        console.print(f"study {loaded.name}: strategy {spec['strategy']}, objectives {spec['objectives']}",
-                      markup=False)
-        budgets = any(t.budget is not None for t in done)  # multi-fidelity: show what each trial was given
-        table = Table("#", "architecture", *(["budget"] if budgets else []), *list(done[0].metrics) if done else [])
-        for t in done[:top]:
-            table.add_row(str(t.number), loaded.space.describe(t.arch), *([f"{t.budget:g}" if t.budget else "full"]
-                                                                          if budgets else []),
-                          *[f"{v:.5g}" for v in t.metrics.values()])
-        console.print(table)
-        if front:
-            names = [o.name for o in loaded.objectives]
-            pareto = Table("#", "architecture", *names, title=f"Pareto front ({len(front)} trials)")
-            for t in sorted(front, key=lambda t: -loaded.objectives[0].signed(t.metrics[names[0]])):
-                pareto.add_row(str(t.number), loaded.space.describe(t.arch), *[f"{t.metrics[n]:.5g}" for n in names])
-            console.print(pareto)
-        print_best(loaded, storage)
+        spec = view.spec
+        console.print(f"study {view.name}: space {_name(spec.get('space'))}, strategy {spec.get('strategy')}, "
+                      f"objectives {[str(o) for o in view.objectives]}", markup=False, highlight=False,
+                      soft_wrap=True)
+        if view.space_problem is not None:
+            console.print(f"(architectures shown as stored: the space cannot be built here: {view.space_problem})",
+                          markup=False, highlight=False, soft_wrap=True)
+        names = list(dict.fromkeys(n for t in done[:top] for n in t.metrics))
+        console.print(_trial_table(view, done[:top], names))
+        if len(view.objectives) > 1:
+            front = sorted(view.pareto_front(), key=lambda t: -objective.signed(t.metrics[objective.name]))
+            console.print(_trial_table(view, front, [o.name for o in view.objectives],
+                                       f"Pareto front ({len(front)} trials)"))
+        counts = view.summary()["trials"]
+        console.print(f"study {view.name}: " + (", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or
+                                                "no trials"), markup=False, highlight=False, soft_wrap=True)
+        reasons = view.fail_reasons()
+        if reasons:
+            console.print("fail reasons (first line, distinct):", markup=False, highlight=False)
+            for reason, count in reasons:
+                console.print(f"  {count} x {reason}", markup=False, highlight=False, soft_wrap=True)
+        best = view.best_trial
+        if best is None:
+            console.print("no trial completed", markup=False)
+        else:
+            console.print(f"best trial #{best.number}: {view.space.describe(best.arch)}", markup=False,
+                          highlight=False, soft_wrap=True)
+            table = Table("metric", "value")
+            for name, value in best.metrics.items():
+                table.add_row(Text(name), Text(f"{value:.6g}"))
+            console.print(table)

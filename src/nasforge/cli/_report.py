@@ -21,16 +21,18 @@ def report(
     Pareto front, the best architecture's diagram, which decisions mattered, learning curves."""
     from nasforge.exceptions import ValidationError
     from nasforge.report import write_report
-    from nasforge.storages import get_storage
-    from nasforge.study import load_study
+    from nasforge.study import read_study
 
     with cli_errors():
         if top < 1:
             raise ValidationError(f"The '--top' option must be an int >= 1. Got {top} instead.")
-        loaded = load_study(name=study, storage=get_storage(storage))
         target = out or Path(f"{study}.html")
-        if target.exists() and target.is_dir():
+        if target.is_dir():
             raise ValidationError(f"The '--out' option must be a file path. Got {str(target)!r}, a folder.")
-        written = write_report(loaded, target, plots_dir=plots, top=top)
+        if plots is not None and plots.exists() and not plots.is_dir():
+            raise ValidationError(f"The '--plots' option must be a folder (created if missing). Got {str(plots)!r}, "
+                                  "an existing file.")
+        # read-only: neither the evaluator's data nor its code is needed, and the storage is not changed
+        written = write_report(read_study(study, storage), target, plots_dir=plots, top=top)
         console.print(f"wrote {written}" + (f" and the plots in {plots}/" if plots else ""), markup=False,
                       soft_wrap=True)

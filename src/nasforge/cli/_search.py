@@ -23,6 +23,7 @@ from nasforge.cli._support import (
     parse_params,
     print_best,
 )
+from nasforge.cli._upgrade import announce_upgrade
 from nasforge.config._components import proxy_warm_start, with_max_budget, zero_cost_params
 from nasforge.exceptions import ValidationError
 from nasforge.storages import get_storage
@@ -125,6 +126,7 @@ def search(
         strategy_params = with_max_budget(strategy, parse_params(param or []), epochs if training else None)
         chosen = create_strategy(strategy, seed=seed, **strategy_params)
         store = get_storage(storage)
+        announce_upgrade(store, storage)
         source: Any = None if warm_start is None else load_study(name=warm_start, storage=store)
         if warm_start_proxy is not None:
             source = proxy_warm_start(evaluator, training, warm_start_proxy, pool=warm_start_pool,
@@ -157,6 +159,7 @@ def resume(
     with cli_errors():
         options = RunOptions(workers, executor, ray_address, trial_timeout, memory_limit_mb).check()
         store = get_storage(storage)
+        announce_upgrade(store, storage)
         loaded = load_study(name=study, storage=store, take_over=True, join=join)
         options.check_pruning(loaded.pruner is not None)
         if n_trials is not None:

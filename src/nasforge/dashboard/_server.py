@@ -19,6 +19,7 @@ from urllib.parse import unquote, urlsplit
 from nasforge.dashboard._page import PAGE
 from nasforge.exceptions import NasforgeError
 from nasforge.storages import BaseStorage, get_storage
+from nasforge.study import StudyView, read_study
 from nasforge.trial import FrozenTrial
 
 logger = logging.getLogger(__name__)
@@ -42,24 +43,28 @@ class Dashboard:
     """What the server answers, independent of HTTP: study list, one study's trials, plots as SVG."""
 
     def __init__(self, storage: str | BaseStorage) -> None:
-        self.storage = get_storage(storage)
-        self._studies: dict[str, Any] = {}
+        # read-only: a missing file is an error here, before the server starts, and nothing is ever written
+        self.storage = get_storage(storage, read_only=True)
+        self._studies: dict[str, StudyView] = {}
         self._plots: dict[tuple[str, str], tuple[str, bytes | None]] = {}
         self._lock = threading.Lock()
 
-    def _study(self, name: str) -> Any:
-        from nasforge.study import load_study
-
+    def _study(self, name: str) -> StudyView:
         with self._lock:
             if name not in self._studies:
-                self._studies[name] = load_study(name=name, storage=self.storage)  # reads only
+                self._studies[name] = read_study(name, self.storage)  # the stored spec and trials, no replay
             return self._studies[name]
 
     def studies(self) -> list[dict[str, Any]]:
-        """Every study of the storage: name, creation time, space, strategy, objectives, trial counts."""
+        """Every study of the storage: name, creation time, space, strategy, objectives, trial counts (and the
+        problem of a study whose spec cannot be read)."""
+        def name(entry: Any) -> str | None:
+            return str(entry.get("name")) if isinstance(entry, dict) else None
+
         return [{"name": s.name, "created": s.created_at.isoformat(timespec="seconds"),
-                 "space": s.spec["space"]["name"], "strategy": s.spec["strategy"]["name"],
-                 "objectives": s.spec["objectives"], "trials": s.n_trials} for s in self.storage.list_studies()]
+                 "space": name(s.spec.get("space")), "strategy": name(s.spec.get("strategy")),
+                 "objectives": s.spec.get("objectives"), "trials": s.n_trials, "problem": s.problem}
+                for s in self.storage.list_studies()]
 
     def version(self, name: str) -> str:
         """Changes whenever a trial of the study is added or finishes."""

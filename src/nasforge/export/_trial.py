@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,10 +16,47 @@ from nasforge.export._export import FORMATS, ExportResult, check_formats, export
 from nasforge.trial import FrozenTrial
 
 if TYPE_CHECKING:
-    from nasforge.study import Study
+    from nasforge.evaluators import Evaluator
+    from nasforge.spaces import SearchSpace
+    from nasforge.study import ReadableStudy
 
 
-def pick_trial(study: Study, number: int | None) -> FrozenTrial:
+def load_weights(path: str | Path) -> dict[str, torch.Tensor]:
+    """The state dict saved in ``path`` (e.g. ``train-best --out``'s ``model.pt``), loaded without running any code
+    from the file; ValidationError, one line, for a file that holds anything else."""
+    try:
+        with warnings.catch_warnings():  # torch warns about pickle protocols; the one line below says it all
+            warnings.simplefilter("ignore")
+            # weights_only refuses pickled code (a pickle file is an error, never executed)
+            state = torch.load(path, weights_only=True, map_location="cpu")
+    except Exception as exc:  # torch.load raises many kinds for a file that is no state dict (zip, pickle, OS errors)
+        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ValidationError(f"The 'weights' file {str(path)!r} must be a PyTorch state dict (torch.save of "
+                              f"model.state_dict()). It cannot be loaded: {detail}") from None
+    if not isinstance(state, dict) or not all(isinstance(k, str) and isinstance(v, torch.Tensor)
+                                              for k, v in state.items()):
+        raise ValidationError(f"The 'weights' file {str(path)!r} must be a PyTorch state dict (names to tensors). "
+                              f"Got a {type(state).__name__} instead.")
+    return state
+
+
+def check_out_folder(folder: Path) -> None:
+    """ValidationError unless ``folder`` is a folder or does not exist yet (it is then created)."""
+    if folder.exists() and not folder.is_dir():
+        raise ValidationError(f"The 'out' folder of export must be a folder (it is created if missing). "
+                              f"Got {str(folder)!r}, an existing file.")
+
+
+def _components(study: ReadableStudy) -> tuple[SearchSpace, Evaluator | None]:
+    """The space and evaluator that build the study's networks (a stored study's are built from its spec)."""
+    from nasforge.study import StudyView
+
+    if isinstance(study, StudyView):
+        return study.build_space(), study.build_evaluator()
+    return study.space, study.evaluator
+
+
+def pick_trial(study: ReadableStudy, number: int | None) -> FrozenTrial:
     """Trial ``number`` of ``study``, or its best trial when ``number`` is None."""
     if number is None:
         best = study.best_trial
@@ -32,12 +70,15 @@ def pick_trial(study: Study, number: int | None) -> FrozenTrial:
     return trials[number]
 
 
-def untrained_network(study: Study, trial: FrozenTrial, seed: int = 0) -> tuple[nn.Module, tuple[int, ...]]:
-    """The freshly initialised network of ``trial`` (initialisation seeded by ``seed``) and its input shape."""
+def untrained_network(study: ReadableStudy, trial: FrozenTrial, seed: int = 0,
+                      components: tuple[SearchSpace, Evaluator | None] | None = None,
+                      ) -> tuple[nn.Module, tuple[int, ...]]:
+    """The freshly initialised network of ``trial`` (initialisation seeded by ``seed``) and its input shape;
+    ``components``: the study's space and evaluator, when already built."""
     from nasforge.evaluators import GenerationEvaluator, NB201Evaluator, TrainingEvaluator, ZeroCostEvaluator
     from nasforge.nn import seeded_torch_rng
 
-    evaluator, space = study.evaluator, study.space
+    space, evaluator = components or _components(study)
     with seeded_torch_rng(seed):
         if isinstance(evaluator, TrainingEvaluator):
             shape = tuple(evaluator.dataset.input_shape)
@@ -65,14 +106,17 @@ def _generator(evaluator: Any, trial: FrozenTrial) -> tuple[nn.Module, tuple[int
     return space.generator(trial.arch, evaluator.image_shape), (space.z_dim,)
 
 
-def export_trial(study: Study, out_dir: str | Path, *, number: int | None = None, formats: Sequence[str] = FORMATS,
-                 train: bool = True, epochs: int | None = None, weights: str | Path | None = None,
-                 ) -> tuple[FrozenTrial, ExportResult, dict[str, float]]:
+def export_trial(study: ReadableStudy, out_dir: str | Path, *, number: int | None = None,
+                 formats: Sequence[str] = FORMATS, train: bool = True, epochs: int | None = None,
+                 weights: str | Path | None = None) -> tuple[FrozenTrial, ExportResult, dict[str, float]]:
     """Write trial ``number`` (default: the best) of ``study`` to ``out_dir``.
 
     The weights: those in ``weights`` (a state dict, e.g. ``train-best --out``'s ``model.pt``); else, for studies
     that train networks and ``train=True``, the network retrained on train + validation for ``epochs`` (default:
     the study's) and scored on the test set; else freshly initialised (tabular and zero-cost studies).
+
+    ``study`` may be a :class:`~nasforge.study.StudyView` (what ``nasforge export`` reads): the trial is chosen
+    from the stored trials and, beyond the architecture JSON, the space and evaluator are built from the spec.
 
     Returns:
         The trial, what was written with its checks, and the test metrics of the retraining (empty if none).
@@ -80,21 +124,23 @@ def export_trial(study: Study, out_dir: str | Path, *, number: int | None = None
     from nasforge.evaluators import GenerationEvaluator, TrainingEvaluator
 
     formats = check_formats(formats)
-    trial = pick_trial(study, number)
     folder = Path(out_dir)
+    check_out_folder(folder)
+    trial = pick_trial(study, number)
     title = f"Trial {trial.number} of study {study.name!r}: {study.space.describe(trial.arch)}"
     arch = {**trial.arch.to_dict(), "study": study.name, "trial": trial.number, "metrics": dict(trial.metrics)}
     if formats == ["json"]:
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "arch.json").write_text(json.dumps(arch, indent=1))
         return trial, ExportResult(files={"json": folder / "arch.json"}), {}
-    model, shape = untrained_network(study, trial)
+    components = _components(study)
+    model, shape = untrained_network(study, trial, components=components)
     final: dict[str, float] = {}
-    evaluator = study.evaluator
+    evaluator = components[1]
     if weights is not None:
         try:
-            model.load_state_dict(torch.load(weights, weights_only=True))
-        except (OSError, RuntimeError) as exc:
+            model.load_state_dict(load_weights(weights))
+        except RuntimeError as exc:
             raise ValidationError(f"The 'weights' file {str(weights)!r} does not hold this trial's weights: "
                                   f"{str(exc).splitlines()[0]}") from None
         arch["weights"] = f"loaded from {weights}"

@@ -11,7 +11,7 @@ import numpy as np
 from nasforge.trial import FrozenTrial, TrialState
 
 if TYPE_CHECKING:
-    from nasforge.study import Study
+    from nasforge.study import ReadableStudy
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ class History:
     seconds: np.ndarray
 
     @classmethod
-    def of(cls, study: Study) -> History:
+    def of(cls, study: ReadableStudy) -> History:
         """The finished trials of ``study`` (read from its storage now)."""
         trials = [t for t in study.trials if t.state is not TrialState.RUNNING]
         objective = study.objectives[0]
@@ -79,7 +79,7 @@ def _column(values: list[Any]) -> np.ndarray | None:
     return np.array([levels.index(str(v)) for v in values], dtype=float)
 
 
-def decision_importance(study: Study, *, seed: int = 0, min_trials: int = 8) -> Importance | None:
+def decision_importance(study: ReadableStudy, *, seed: int = 0, min_trials: int = 8) -> Importance | None:
     """Which decisions matter for the primary objective, or None with fewer than ``min_trials`` results."""
     from scipy.stats import rankdata
     from sklearn.ensemble import RandomForestRegressor
@@ -113,7 +113,7 @@ def decision_importance(study: Study, *, seed: int = 0, min_trials: int = 8) -> 
                       len(done), float(forest.oob_score_))
 
 
-def choice_effects(study: Study, name: str) -> dict[str, tuple[float, float, int]]:
+def choice_effects(study: ReadableStudy, name: str) -> dict[str, tuple[float, float, int]]:
     """For decision ``name``: each value -> (mean objective, standard error, trials)."""
     history = History.of(study)
     groups: dict[str, list[float]] = {}

@@ -19,7 +19,7 @@ from nasforge.report._history import History, Importance, decision_importance
 from nasforge.report._plots import save_figure
 
 if TYPE_CHECKING:
-    from nasforge.study import Study
+    from nasforge.study import ReadableStudy
 
 _CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2em auto;max-width:1100px;color:#222;
@@ -33,7 +33,7 @@ img{max-width:100%}code{background:#f4f4f4;padding:1px 4px}
 """
 
 
-def figures(study: Study, importance: Importance | None = None) -> dict[str, tuple[str, Figure]]:
+def figures(study: ReadableStudy, importance: Importance | None = None) -> dict[str, tuple[str, Figure]]:
     """Every plot that applies to ``study``: key -> (caption, figure) (``importance``: already computed)."""
     importance = importance or decision_importance(study)
     makers: list[tuple[str, str, Callable[[], Figure | None]]] = [
@@ -93,7 +93,7 @@ def _number(value: float) -> str:
     return f"{value:.5g}"
 
 
-def write_report(study: Study, path: str | Path, *, plots_dir: str | Path | None = None, top: int = 15) -> Path:
+def write_report(study: ReadableStudy, path: str | Path, *, plots_dir: str | Path | None = None, top: int = 15) -> Path:
     """Write the HTML report of ``study`` to ``path``; with ``plots_dir``, also every plot as PNG and SVG."""
     importance = decision_importance(study)
     made = figures(study, importance)

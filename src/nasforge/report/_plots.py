@@ -18,7 +18,7 @@ from nasforge.report._history import History, Importance, choice_effects, decisi
 from nasforge.trial import TrialState
 
 if TYPE_CHECKING:
-    from nasforge.study import Study
+    from nasforge.study import ReadableStudy
 
 _STATE_COLOURS = {"COMPLETE": "#1f77b4", "PRUNED": "#ff7f0e", "FAIL": "#d62728"}
 
@@ -48,7 +48,7 @@ def _zoom(ax: Any, values: np.ndarray, direction: str) -> None:
     ax.set_ylim(low - pad, high + pad)
 
 
-def best_so_far(study: Study, by: str = "trials") -> Figure | None:
+def best_so_far(study: ReadableStudy, by: str = "trials") -> Figure | None:
     """The best objective value so far against the trial number (``by="trials"``), the wall-clock seconds since
     the first trial started (``"time"``) or the evaluator's cumulative cost (``"cost"``, e.g. simulated training
     seconds of a tabular benchmark)."""
@@ -60,7 +60,9 @@ def best_so_far(study: Study, by: str = "trials") -> Figure | None:
     elif by == "time":
         x, label = history.seconds, "wall-clock seconds since the first trial started"
     else:
-        cost = None if study.evaluator is None else study.evaluator.cost_metric()
+        from nasforge.study import cost_metric_of
+
+        cost = cost_metric_of(study)
         if cost is None or not any(cost in t.metrics for t in history.trials):
             return None
         x = np.cumsum([t.metrics.get(cost, 0.0) for t in history.trials])
@@ -78,7 +80,7 @@ def best_so_far(study: Study, by: str = "trials") -> Figure | None:
     return fig
 
 
-def all_trials(study: Study) -> Figure | None:
+def all_trials(study: ReadableStudy) -> Figure | None:
     """Every finished trial's objective by number, coloured by state; failed and pruned ones on the axis."""
     history = History.of(study)
     if not history.trials:
@@ -102,7 +104,7 @@ def all_trials(study: Study) -> Figure | None:
     return fig
 
 
-def pareto_front(study: Study) -> Figure | None:
+def pareto_front(study: ReadableStudy) -> Figure | None:
     """The first two objectives of every feasible trial, the Pareto front joined by a step line. A single-
     objective study is drawn against its size (``params``) when the trials recorded it."""
     trials = study.feasible_trials()
@@ -133,7 +135,7 @@ def pareto_front(study: Study) -> Figure | None:
     return fig
 
 
-def importance(study: Study, seed: int = 0, result: Importance | None = None) -> Figure | None:
+def importance(study: ReadableStudy, seed: int = 0, result: Importance | None = None) -> Figure | None:
     """Decision importance (random forest + permutation), most important first, with its spread (``result``: the
     importance already computed, to draw it without fitting again)."""
     result = result or decision_importance(study, seed=seed)
@@ -152,7 +154,7 @@ def importance(study: Study, seed: int = 0, result: Importance | None = None) ->
     return fig
 
 
-def choices(study: Study, top: int = 3, seed: int = 0, result: Importance | None = None) -> Figure | None:
+def choices(study: ReadableStudy, top: int = 3, seed: int = 0, result: Importance | None = None) -> Figure | None:
     """For the ``top`` most important decisions: the mean objective of each value, with its standard error."""
     result = result or decision_importance(study, seed=seed)
     if result is None:
@@ -175,7 +177,7 @@ def choices(study: Study, top: int = 3, seed: int = 0, result: Importance | None
     return fig
 
 
-def learning_curves(study: Study, max_trials: int = 60) -> Figure | None:
+def learning_curves(study: ReadableStudy, max_trials: int = 60) -> Figure | None:
     """Per-epoch reports of the objective (multi-fidelity and pruned runs): one line per trial, the completed
     ones solid, the pruned ones faded."""
     objective = study.objectives[0].name

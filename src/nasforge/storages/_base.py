@@ -21,6 +21,7 @@ class StudySummary:
     created_at: datetime
     spec: dict[str, Any]
     n_trials: dict[str, int]  # state name -> count
+    problem: str | None = None  # why the stored spec cannot be read (then ``spec`` is empty)
 
 
 class BaseStorage(ABC):

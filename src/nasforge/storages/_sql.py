@@ -51,13 +51,66 @@ def _dumps(value: Any) -> str:
 
 
 def _metrics(text: str) -> dict[str, float]:
-    return {k: float(v) for k, v in json.loads(text).items()}
+    return {str(k): float(v) for k, v in json.loads(text).items()}
 
 
 def _utc(value: datetime | None) -> datetime | None:
     if value is not None and value.tzinfo is None:
         return value.replace(tzinfo=UTC)  # SQLite stores naive datetimes; we always write UTC
     return value
+
+
+def _where(row: Any) -> str:
+    return f"Trial {row.number!r} (id {row.trial_id!r})"
+
+
+def decode_trial(row: Any) -> FrozenTrial:
+    """A stored trial row as a FrozenTrial; corrupted contents raise a one-line StorageError naming the trial."""
+    try:
+        state = TrialState(row.state)
+    except ValueError:
+        raise StorageError(f"{_where(row)} has an unknown state {row.state!r} (expected one of "
+                           f"{', '.join(s.value for s in TrialState)}).") from None
+    try:
+        arch = Architecture.from_json(row.arch)
+    except (NasforgeError, ValueError, TypeError, KeyError, AttributeError) as exc:
+        raise StorageError(f"{_where(row)} has an unreadable architecture: {str(exc).splitlines()[0]}") from None
+    try:
+        metrics = _metrics(row.metrics)
+        intermediate = {int(k): _metrics(json.dumps(v)) for k, v in json.loads(row.intermediate).items()}
+    except (ValueError, TypeError, AttributeError) as exc:
+        raise StorageError(f"{_where(row)} has unreadable metrics (each must be a number): "
+                           f"{str(exc).splitlines()[0]}") from None
+    try:
+        budget = None if row.budget is None else float(row.budget)
+    except (TypeError, ValueError):
+        raise StorageError(f"{_where(row)} has a non-numeric budget {row.budget!r}.") from None
+    return FrozenTrial(
+        trial_id=row.trial_id, number=row.number, state=state, arch=arch, arch_key=row.arch_key, metrics=metrics,
+        intermediate=intermediate, started_at=_utc(row.started_at), finished_at=_utc(row.finished_at),
+        fail_reason=row.fail_reason, retry_of=row.retry_of, budget=budget, owner=row.owner,
+        heartbeat_at=_utc(row.heartbeat_at))
+
+
+def decode_spec(text: Any, name: str) -> dict[str, Any]:
+    """A study's stored spec; one that is not a JSON object raises a one-line StorageError naming the study."""
+    try:
+        spec = json.loads(text)
+    except (TypeError, ValueError) as exc:
+        raise StorageError(f"Study {name!r} has an unreadable spec (not JSON: {str(exc).splitlines()[0]}).") from None
+    if not isinstance(spec, dict):
+        raise StorageError(f"Study {name!r} has an unreadable spec (a JSON {type(spec).__name__}, not an object).")
+    return spec
+
+
+def study_summary(row: Any, counts: dict[str, int]) -> StudySummary:
+    """A stored study row as a StudySummary; an unreadable spec is reported in ``problem``, so that one bad study
+    does not hide the others."""
+    try:
+        spec, problem = decode_spec(row.spec, row.name), None
+    except StorageError as exc:
+        spec, problem = {}, str(exc)
+    return StudySummary(row.study_id, row.name, _utc(row.created_at) or datetime.now(UTC), spec, counts, problem)
 
 
 class SQLStorage(BaseStorage):
@@ -86,23 +139,39 @@ class SQLStorage(BaseStorage):
         except (NoSuchModuleError, ImportError) as exc:
             hint = _DRIVER_HINT.get(parsed.get_backend_name(), "install the database driver")
             raise StorageError(f"No driver for storage URL {url!r}: {hint}.") from exc
+        self.upgraded_from: int | None = None  # the schema version this call upgraded the database from
+        try:
+            self._prepare()
+        except StorageError:
+            self.engine.dispose()  # no connection (nor its -wal and -shm files) outlives a refused storage
+            raise
+
+    def _prepare(self) -> None:
+        """Create the tables of a new database, or upgrade an older schema version (recorded in upgraded_from)."""
         with self._transaction() as conn:
             metadata.create_all(conn)
             row = conn.execute(sa.select(meta_table.c.value).where(meta_table.c.key == "schema_version")).first()
             if row is None:
                 conn.execute(meta_table.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
-            elif int(row[0]) > SCHEMA_VERSION:
-                raise StorageError(f"Storage {url!r} has schema version {row[0]}, newer than this nasforge "
-                                   f"({SCHEMA_VERSION}); upgrade nasforge.")
-            elif int(row[0]) < SCHEMA_VERSION:  # add the newer columns; every stored trial is kept
-                for version, columns in sorted(ADDED_COLUMNS.items()):
-                    if version > int(row[0]):
+                return
+            try:
+                version = int(row[0])
+            except ValueError:
+                raise StorageError(f"Storage {self._safe_url()} has an unreadable schema version {row[0]!r} "
+                                   "(not an integer).") from None
+            if version > SCHEMA_VERSION:
+                raise StorageError(f"Storage {self._safe_url()} has schema version {version}, newer than this "
+                                   f"nasforge ({SCHEMA_VERSION}); upgrade nasforge.")
+            if version < SCHEMA_VERSION:  # add the newer columns; every stored trial is kept
+                for added, columns in sorted(ADDED_COLUMNS.items()):
+                    if added > version:
                         for name, sql_type in columns:
                             conn.execute(sa.text(f"ALTER TABLE nasforge_trials ADD COLUMN {name} {sql_type}"))
                 conn.execute(sa.text("CREATE INDEX IF NOT EXISTS ix_trials_study_key "
                                      "ON nasforge_trials (study_id, arch_key)"))
                 conn.execute(meta_table.update().where(meta_table.c.key == "schema_version")
                              .values(value=str(SCHEMA_VERSION)))
+                self.upgraded_from = version
 
     @staticmethod
     def _install_sqlite_hooks(engine: Engine, busy_timeout_s: float) -> None:
@@ -157,11 +226,11 @@ class SQLStorage(BaseStorage):
 
     def get_study_spec(self, study_id: int) -> dict[str, Any]:
         with self._transaction() as conn:
-            row = conn.execute(sa.select(studies_table.c.spec).where(studies_table.c.study_id == study_id)).first()
-            if row is None:
-                raise StudyNotFoundError(f"No study with id {study_id}.")
-            spec: dict[str, Any] = json.loads(row[0])
-            return spec
+            row = conn.execute(sa.select(studies_table.c.name, studies_table.c.spec)
+                               .where(studies_table.c.study_id == study_id)).first()
+        if row is None:
+            raise StudyNotFoundError(f"No study with id {study_id}.")
+        return decode_spec(row.spec, row.name)
 
     def update_study_spec(self, study_id: int, spec: Mapping[str, Any]) -> None:
         with self._transaction() as conn:
@@ -179,8 +248,7 @@ class SQLStorage(BaseStorage):
         per_study: dict[int, dict[str, int]] = {}
         for study_id, state, count in counts:
             per_study.setdefault(study_id, {})[state] = int(count)
-        return [StudySummary(s.study_id, s.name, _utc(s.created_at) or datetime.now(UTC), json.loads(s.spec),
-                             per_study.get(s.study_id, {})) for s in studies]
+        return [study_summary(s, per_study.get(s.study_id, {})) for s in studies]
 
     def delete_study(self, study_id: int) -> None:
         with self._transaction() as conn:
@@ -282,12 +350,7 @@ class SQLStorage(BaseStorage):
 
     @staticmethod
     def _frozen(row: Any) -> FrozenTrial:
-        return FrozenTrial(
-            trial_id=row.trial_id, number=row.number, state=TrialState(row.state),
-            arch=Architecture.from_json(row.arch), arch_key=row.arch_key, metrics=_metrics(row.metrics),
-            intermediate={int(k): _metrics(json.dumps(v)) for k, v in json.loads(row.intermediate).items()},
-            started_at=_utc(row.started_at), finished_at=_utc(row.finished_at), fail_reason=row.fail_reason,
-            retry_of=row.retry_of, budget=row.budget, owner=row.owner, heartbeat_at=_utc(row.heartbeat_at))
+        return decode_trial(row)
 
     def get_trial(self, trial_id: int) -> FrozenTrial:
         with self._transaction() as conn:
