@@ -15,7 +15,7 @@ from tests import conftest
                                               ({"CI": "true"}, pytest.fail.Exception),
                                               ({"NASFORGE_REQUIRE_NB201": "1"}, pytest.fail.Exception)])
 def test_missing_table_skips_for_a_developer_and_fails_in_ci(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                             env: dict[str, str], outcome: type[Exception]) -> None:
+                                                             env: dict[str, str], outcome: type[BaseException]) -> None:
     monkeypatch.setattr(conftest, "SHARED_NB201", tmp_path / "nowhere")
     for name in ("NASFORGE_NB201", "CI", "NASFORGE_REQUIRE_NB201"):
         monkeypatch.delenv(name, raising=False)
