@@ -24,12 +24,32 @@ def nb201_location() -> Path | None:
     return None
 
 
-@pytest.fixture(scope="session")
-def nb201_path() -> str:
+NB201_REQUIRED_ENV = "NASFORGE_REQUIRE_NB201"  # CI sets CI=true; either makes a missing table a failure
+
+
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() not in ("", "0", "false", "no")
+
+
+def nb201_required() -> bool:
+    """Whether a missing NAS-Bench-201 table fails the tests that need it (CI) instead of skipping them."""
+    return _flag(NB201_REQUIRED_ENV) or _flag("CI")
+
+
+def find_nb201() -> str:
+    """The table's location; a missing table skips the calling test, or fails it when :func:`nb201_required`."""
     location = nb201_location()
     if location is None:
-        pytest.skip(f"NAS-Bench-201 table not found (set NASFORGE_NB201 or place it at {SHARED_NB201})")
+        where = f"set NASFORGE_NB201 or place it at {SHARED_NB201}"
+        if nb201_required():
+            pytest.fail(f"NAS-Bench-201 table not found although CI or {NB201_REQUIRED_ENV} requires it ({where})")
+        pytest.skip(f"NAS-Bench-201 table not found ({where})")
     return str(location)
+
+
+@pytest.fixture(scope="session")
+def nb201_path() -> str:
+    return find_nb201()
 
 
 @pytest.fixture(scope="session")

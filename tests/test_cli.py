@@ -18,6 +18,7 @@ from nasforge.storages import get_storage
 from nasforge.trial import TrialState
 
 runner = CliRunner()
+HOSTILE_INPUTS = Path(__file__).resolve().parent / "hostile_inputs"  # bad files for the bad-input table
 
 
 def test_search_list_show_resume(tmp_path: Path, nb201_path: str) -> None:
@@ -252,6 +253,20 @@ BAD_INPUTS = [
     (["export", "x", "--weights", "{corrupt}"], "'weights' file"),
     (["export", "x", "--weights", "{table}"], "'weights' file"),
     # -- hostile names and output --
+    (["run", str(HOSTILE_INPUTS / "bomb.yaml")], "expands to more than 100000 values"),
+    (["run", str(HOSTILE_INPUTS / "cycle.yaml")], "a YAML alias refers to the value that contains it"),
+    (["run", str(HOSTILE_INPUTS / "binary.yaml")], "is not a text file"),
+    (["run", str(HOSTILE_INPUTS / "latin1.yaml")], "is not UTF-8 text"),
+    (["run", str(HOSTILE_INPUTS / "minimal.yaml"), "--set", "evaluator.params.x=[&a [1,1,1,1,1,1,1,1,1,1], "
+      "&b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a], &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b], &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c], "
+      "&e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d], &f [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]]"], "expands to more than"),
+    (["search", "--study", "a\x1b[2Jb"], "must not contain control or invisible characters (found U+001B)"),
+    (["search", "--study", "two\nlines"], "must not contain control or invisible characters (found U+000A)"),
+    (["search", "--study", "invoice\u202efdp.exe"], "invisible characters (found U+202E)"),
+    (["search", "--study", " \u3000 "], "'name' parameter of create_study must be a non-empty string"),
+    (["search", "--study", "x" * 201], "must be at most 200 characters long"),
+    (["report", "a\x1b[31mb"], "No study named 'a\\x1b[31mb'"),
+    (["export", "two\nlines"], "No study named 'two\\nlines'"),
     # -- benchmark --
 ]
 
@@ -265,7 +280,7 @@ def test_bad_input_is_one_line_and_exit_code_2(tmp_path: Path, nb201_path: str, 
     corrupt_db.write_bytes(b"not a database" * 200)
     filled = [a.format(table=table_csv, corrupt=corrupt, corrupt_db=f"sqlite:///{corrupt_db}") for a in args]
     if "--storage" not in filled:
-        filled += ["--storage", f"sqlite:///{tmp_path / 'ok.db'}"] if filled[0] != "benchmark" else []
+        filled += ["--storage", f"sqlite:///{tmp_path / 'ok.db'}"] if filled[0] not in ("benchmark", "run") else []
     if "--nb201-path" not in filled and filled[0] in ("search", "benchmark"):
         filled += ["--nb201-path", nb201_path]
     result = runner.invoke(app, filled, env={"COLUMNS": "200"})

@@ -9,8 +9,8 @@ import pytest
 from nasforge.evaluators import TableEvaluator
 from nasforge.exceptions import ValidationError
 from nasforge.storages import InMemoryStorage
-from nasforge.strategies import create_strategy, list_strategies, strategy_capabilities
-from nasforge.study import Budget, create_study, load_study, warm_start_architectures
+from nasforge.strategies import create_strategy, get_strategy_class, list_strategies, strategy_capabilities
+from nasforge.study import Budget, TrialState, create_study, load_study, warm_start_architectures
 
 COLUMNS = ["op_1_0", "op_2_0", "op_2_1"]
 
@@ -35,6 +35,18 @@ def name(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
+# REINFORCE's policy collapses onto the best architectures it has seen; once its draws are all evaluated ones,
+# _unseen gives up and proposes an evaluated architecture again (against the Strategy contract), and a study stops
+# after MAX_REUSED such proposals (17 of 27 trials here). Strict: this fails once the strategy is fixed.
+_COLLAPSES = pytest.mark.xfail(strict=True, reason="reinforce proposes evaluated architectures once its policy "
+                               "has collapsed")
+
+
+def _known_failures(request: pytest.FixtureRequest, name: str) -> None:
+    if name == "reinforce":
+        request.applymarker(_COLLAPSES)
+
+
 def test_proposals_are_valid_and_never_repeated(toy_table: str, name: str) -> None:
     study = _study(toy_table, name, seed=0, n=20)
     trials = study.trials
@@ -48,27 +60,53 @@ def test_proposals_are_valid_and_never_repeated(toy_table: str, name: str) -> No
         assert budgets == sorted(budgets, key=lambda b: float("inf") if b is None else b)
 
 
-def test_whole_space_is_covered_without_repeats(toy_table: str, name: str) -> None:
-    study = _study(toy_table, name, seed=1, n=27)
-    assert len({t.arch_key for t in study.trials}) == 27 or name not in ("grid", "random")
+def _optimum(table: str) -> str:
+    """The key of the best architecture of the toy table (every architecture evaluated)."""
+    study = _study(table, "grid", seed=0, n=27)
     assert study.best_trial is not None
+    return study.best_trial.arch_key
 
 
-def test_same_seed_same_trajectory(toy_table: str, name: str) -> None:
+def test_whole_space_is_covered_without_repeats(toy_table: str, name: str, request: pytest.FixtureRequest) -> None:
+    """27 trials on a space of 27: a strategy that never proposes an evaluated architecture again covers it all
+    and so finds the optimum; a multi-fidelity one never repeats (architecture, budget) and still finds it."""
+    _known_failures(request, name)
+    study = _study(toy_table, name, seed=1, n=27)
+    trials = study.trials
+    assert len(trials) == 27  # the budget is spent: the strategy did not run out of new proposals
+    assert all(t.state is TrialState.COMPLETE for t in trials)
+    assert len({(t.arch_key, t.budget) for t in trials}) == 27
+    if not get_strategy_class(name).multi_fidelity:
+        assert len({t.arch_key for t in trials}) == 27
+    best = study.best_trial
+    assert best is not None and best.arch_key == _optimum(toy_table)
+    assert best.metrics["score"] == max(t.metrics["score"] for t in trials)
+
+
+def test_same_seed_same_trajectory_other_seed_other_trajectory(toy_table: str, name: str) -> None:
     a = [t.arch for t in _study(toy_table, name, seed=7, n=15).trials]
     b = [t.arch for t in _study(toy_table, name, seed=7, n=15).trials]
+    c = [t.arch for t in _study(toy_table, name, seed=8, n=15).trials]
     assert a == b
+    if name == "grid":  # grid search enumerates the space in one fixed order
+        assert a == c
+    else:  # the seed is used: 15 of 27 architectures in the same order by chance is out of the question
+        assert a != c
 
 
-def test_state_rebuilt_from_foreign_trials(toy_table: str, name: str) -> None:
-    source = _study(toy_table, "random", seed=3, n=10)
-    strategy = create_strategy(name, seed=0)
-    strategy.bind(source.space, source._score)
-    for trial in source.trials:
-        strategy.tell(trial)
-    arch = strategy.ask()
-    source.space.validate(arch)
-    assert not any(source.space.key(arch) == t.arch_key for t in source.trials)
+def test_state_rebuilt_from_foreign_trials(toy_table: str, name: str, request: pytest.FixtureRequest) -> None:
+    """Told every architecture but one (evaluated by another strategy), the strategy proposes that one."""
+    _known_failures(request, name)
+    source = _study(toy_table, "grid", seed=0, n=27)
+    for left_out in (0, 13, 26):
+        strategy = create_strategy(name, seed=0)
+        strategy.bind(source.space, source._score)
+        for trial in source.trials:
+            if trial.number != left_out:
+                strategy.tell(trial)
+        arch = strategy.ask()
+        source.space.validate(arch)
+        assert source.space.key(arch) == source.trials[left_out].arch_key
 
 
 def test_params_round_trip_and_bad_params(name: str) -> None:

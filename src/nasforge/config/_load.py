@@ -19,6 +19,74 @@ from nasforge.exceptions import NasforgeError, ValidationError
 if TYPE_CHECKING:
     from nasforge.study import Study
 
+# A config is a few dozen keys. These bounds stop a hostile file before it costs memory: YAML aliases can make a
+# few hundred bytes expand to billions of values (the "billion laughs"), which pydantic would then walk and copy.
+MAX_BYTES = 1 << 20
+MAX_ALIASES = 100
+MAX_NODES = 100_000
+_SHOWN = 80  # characters of a user's value quoted in an error message
+
+
+def _cut(text: str) -> str:
+    """``text`` cut to 80 characters: an error message stays one readable line whatever the input."""
+    return text if len(text) <= _SHOWN else text[:_SHOWN - 3] + "..."
+
+
+def _shown(value: object) -> str:
+    """``repr(value)``, cut to 80 characters."""
+    return _cut(repr(value))
+
+
+def _check_expansion(root: yaml.Node, source: str) -> None:
+    """Refuse a document with more than MAX_ALIASES aliases, more than MAX_NODES values once aliases are expanded,
+    or an alias inside its own anchor (a cycle), before anything is built from it."""
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    aliases = 0
+
+    def size(node: yaml.Node) -> int:
+        nonlocal aliases
+        key = id(node)
+        if key in open_nodes:
+            raise ValidationError(f"{source}: a YAML alias refers to the value that contains it (a cycle); "
+                                  "aliases must point to values defined before them.")
+        if key in sizes:  # the composer gives every alias of an anchor the same node
+            aliases += 1
+            if aliases > MAX_ALIASES:
+                raise ValidationError(f"{source}: the YAML document uses more than {MAX_ALIASES} aliases (*name); "
+                                      "write the values out instead.")
+            return sizes[key]
+        open_nodes.add(key)
+        children: list[yaml.Node] = []
+        if isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            children = [part for pair in node.value for part in pair]
+        total = 1 + sum(size(child) for child in children)
+        if total > MAX_NODES:
+            raise ValidationError(f"{source}: the YAML document expands to more than {MAX_NODES} values (through "
+                                  "aliases or sheer size); a config holds far fewer.")
+        open_nodes.discard(key)
+        sizes[key] = total
+        return total
+
+    size(root)
+
+
+def _parse_yaml(text: str, source: str) -> Any:
+    """``yaml.safe_load`` with the bounds above."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_expansion(node, source)
+        return loader.construct_document(node)
+    except RecursionError:
+        raise ValidationError(f"{source}: the YAML document is nested too deeply.") from None
+    finally:
+        loader.dispose()
+
 
 def _fields(model: type[pydantic.BaseModel], path: tuple[Any, ...]) -> list[str]:
     """The keys allowed at ``path`` (for 'did you mean' hints)."""
@@ -41,13 +109,13 @@ def _message(source: str, error: pydantic.ValidationError) -> str:
         allowed = _fields(SearchConfig, location[:-1])
         close = difflib.get_close_matches(str(location[-1]), allowed, n=1)
         hint = f" Did you mean {close[0]!r}?" if close else ""
-        text = f"{source}: unknown key {where!r}.{hint} Allowed here: {', '.join(allowed)}."
+        text = f"{source}: unknown key {_shown(where)}.{hint} Allowed here: {', '.join(allowed)}."
     elif first["type"] == "missing":
-        text = f"{source}: the key {where!r} is required."
+        text = f"{source}: the key {_shown(where)} is required."
     else:
         got = first.get("input")
-        shown = "" if isinstance(got, dict) else f" Got {got!r}."
-        text = f"{source}: {where}: {first['msg'].removeprefix('Value error, ')}.{shown}"
+        shown = "" if isinstance(got, dict) else f" Got {_shown(got)}."
+        text = f"{source}: {_cut(where)}: {_cut(first['msg'].removeprefix('Value error, '))}.{shown}"
     more = len(error.errors()) - 1
     return text + (f" ({more} more error{'s' if more > 1 else ''} after this one.)" if more else "")
 
@@ -57,7 +125,7 @@ def _override(data: dict[str, Any], assignment: str) -> None:
     key, sep, raw = assignment.partition("=")
     if not sep or not key.strip():
         raise ValidationError(f"The '--set' option must look like KEY=VALUE (e.g. budget.n_trials=20). "
-                              f"Got {assignment!r} instead.")
+                              f"Got {_shown(assignment)} instead.")
     parts = key.strip().split(".")
     node = data
     for part in parts[:-1]:
@@ -67,20 +135,38 @@ def _override(data: dict[str, Any], assignment: str) -> None:
                                   "section.")
         node = child
     try:
-        node[parts[-1]] = yaml.safe_load(raw)
+        node[parts[-1]] = _parse_yaml(raw, f"The '--set' option {_shown(assignment)}")
     except yaml.YAMLError:
         node[parts[-1]] = raw
+
+
+def _read_text(path: str | Path) -> str:
+    """The config file's text: at most MAX_BYTES of UTF-8 without NUL bytes (a binary file is refused in one line)."""
+    source = str(path)
+    try:
+        with Path(path).open("rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise ValidationError(f"The config file {source!r} cannot be read: {exc.strerror}.") from None
+    if len(data) > MAX_BYTES:
+        raise ValidationError(f"The config file {source!r} is larger than {MAX_BYTES >> 20} MiB; a config is a "
+                              "short YAML text.")
+    if b"\0" in data:
+        raise ValidationError(f"The config file {source!r} is not a text file (it holds NUL bytes); give a YAML "
+                              "file.")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValidationError(f"The config file {source!r} is not UTF-8 text (byte 0x{data[exc.start]:02x} at "
+                              f"offset {exc.start}); give a YAML file.") from None
 
 
 def load_config(path: str | Path, overrides: Sequence[str] = ()) -> SearchConfig:
     """Read and validate the YAML search config at ``path``, after applying ``overrides`` (``KEY=VALUE``)."""
     source = str(path)
+    text = _read_text(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ValidationError(f"The config file {source!r} cannot be read: {exc.strerror}.") from None
-    try:
-        data = yaml.safe_load(text)
+        data = _parse_yaml(text, source)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""

@@ -10,6 +10,7 @@ import io
 import json
 import logging
 import math
+import re
 import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -26,6 +27,10 @@ logger = logging.getLogger(__name__)
 PLOTS = ("best_so_far", "best_so_far_time", "all_trials", "pareto_front", "importance", "learning_curves",
          "architecture")
 _MAX_ROWS = 500  # trials listed in the table (the newest)
+# Host names a request may carry. A web page on another site can make a browser send requests to 127.0.0.1 by
+# pointing its own domain there (DNS rebinding); the browser then sends that domain as Host, so only loopback
+# names (and the address the server is bound to) are answered.
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "[::1]"})
 
 
 def _finite(value: float) -> float | None:
@@ -48,6 +53,7 @@ class Dashboard:
         self._studies: dict[str, StudyView] = {}
         self._plots: dict[tuple[str, str], tuple[str, bytes | None]] = {}
         self._lock = threading.Lock()
+        self._draw_lock = threading.Lock()
 
     def _study(self, name: str) -> StudyView:
         with self._lock:
@@ -91,31 +97,41 @@ class Dashboard:
     def plot(self, name: str, kind: str) -> bytes | None:
         """The SVG of plot ``kind`` for study ``name`` (None when the plot does not apply yet)."""
         from nasforge import report
+        from nasforge.report._html import literal_text
 
         study = self._study(name)
         version = self.version(name)
         cached = self._plots.get((name, kind))
         if cached is not None and cached[0] == version:
             return cached[1]
-        if kind == "architecture":
-            best = study.best_trial
-            fig = None if best is None else report.architecture(study.space, best.arch,
-                                                                f"best: trial {best.number}")
-        elif kind == "best_so_far_time":
-            fig = report.best_so_far(study, "time")
-        else:
-            fig = getattr(report, kind)(study)
         svg = None
-        if fig is not None:
-            buffer = io.BytesIO()
-            fig.savefig(buffer, format="svg")
-            svg = buffer.getvalue()
+        # one figure at a time: matplotlib (and the rc settings literal_text changes) is not thread-safe
+        with self._draw_lock, literal_text():  # names drawn as plain text, never as mathtext
+            if kind == "architecture":
+                best = study.best_trial
+                fig = None if best is None else report.architecture(study.space, best.arch,
+                                                                    f"best: trial {best.number}")
+            elif kind == "best_so_far_time":
+                fig = report.best_so_far(study, "time")
+            else:
+                fig = getattr(report, kind)(study)
+            if fig is not None:
+                buffer = io.BytesIO()
+                fig.savefig(buffer, format="svg")
+                svg = buffer.getvalue()
         self._plots[(name, kind)] = (version, svg)
         return svg
 
 
+def host_allowed(header: str | None, allowed: frozenset[str] = LOOPBACK_HOSTS) -> bool:
+    """Whether a request's ``Host`` header names one of ``allowed`` (with or without a port)."""
+    match = re.fullmatch(r"(\[[^\]]*\]|[^:\[\]]*)(?::\d{1,5})?", (header or "").strip().lower())
+    return match is not None and match.group(1) in allowed
+
+
 class _Handler(BaseHTTPRequestHandler):
     dashboard: Dashboard  # set on the subclass made by serve()
+    allowed_hosts: frozenset[str] = LOOPBACK_HOSTS
 
     def log_message(self, format: str, *args: Any) -> None:
         logger.debug(format, *args)
@@ -133,6 +149,10 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(status, json.dumps(payload).encode(), "application/json")
 
     def do_GET(self) -> None:
+        if not host_allowed(self.headers.get("Host"), self.allowed_hosts):
+            self._json({"error": "this dashboard answers only requests addressed to 127.0.0.1 or localhost"},
+                       HTTPStatus.MISDIRECTED_REQUEST)
+            return
         parts = [unquote(p) for p in urlsplit(self.path).path.split("/") if p]
         try:
             if not parts:
@@ -160,7 +180,9 @@ class _Handler(BaseHTTPRequestHandler):
 def serve(storage: str | BaseStorage, *, port: int = 8050, host: str = "127.0.0.1") -> ThreadingHTTPServer:
     """A dashboard server for ``storage`` bound to ``host:port`` (port 0: any free port); call
     ``serve_forever()`` on it (or run it in a thread) and ``shutdown()`` to stop."""
-    handler = type("DashboardHandler", (_Handler,), {"dashboard": Dashboard(storage)})
+    bound = f"[{host}]" if ":" in host else host
+    allowed = LOOPBACK_HOSTS | ({bound.lower()} if host not in ("0.0.0.0", "::", "") else set())
+    handler = type("DashboardHandler", (_Handler,), {"dashboard": Dashboard(storage), "allowed_hosts": allowed})
     server = ThreadingHTTPServer((host, port), handler)
     server.daemon_threads = True
     return server

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 import inspect
+import keyword
 import textwrap
 import types
 from collections.abc import Iterator
@@ -117,6 +118,9 @@ class _Emitter:
             parts.append(f"{pad}buffers={own_buffers!r}")
         for name, value in vars(m).items():
             if name not in _MODULE_INTERNALS:
+                if not name.isidentifier() or keyword.iskeyword(name):  # written as a keyword argument
+                    raise ExportError(f"Cannot export {type(m).__name__}: its attribute {name!r:.80} is not a "
+                                      "Python identifier.")
                 parts.append(f"{pad}{name}={self.value(value)}")
         return f"{type(m).__name__}(\n" + ",\n".join(parts) + ")" if parts else f"{type(m).__name__}()"
 
@@ -229,23 +233,58 @@ def _same(a: Any, b: Any) -> bool:
         return False
 
 
+def docstring_literal(text: str) -> str:
+    """``text`` as a triple-quoted string literal whose value is exactly ``text``, safe for any text.
+
+    Backslashes are doubled, a double quote is escaped where it could close the literal (before another one or
+    at the end), and every character that is not printable (controls, bidirectional overrides) except the newline
+    is written as an escape, so the literal can neither end early nor hide code.
+    """
+    out: list[str] = []
+    for i, ch in enumerate(text):
+        if ch == "\\":
+            out.append("\\\\")
+        elif ch == '"':
+            out.append('\\"' if text[i + 1:i + 2] in ('"', "") else ch)
+        elif ch == "\n" or ch.isprintable():
+            out.append(ch)
+        else:
+            out.append(repr(ch)[1:-1])  # \x1b, \t, \u202e ...
+    literal = '"""' + "".join(out) + '"""'
+    if ast.literal_eval(literal) != text:  # pragma: no cover - a guard: the rules above must round-trip
+        raise ExportError(f"Cannot write the text {text!r:.80} as a docstring.")
+    return literal
+
+
 def module_source(model: nn.Module, *, header: str = "", constants: dict[str, Any] | None = None) -> str:
     """Python source that defines ``build()``, returning a module with ``model``'s structure (untrained weights).
+
+    Every string from the network or the caller is written as a literal (``repr`` or :func:`docstring_literal`),
+    so no name or value can become code.
 
     Args:
         model: the network; any ``torch.nn`` layers and blocks whose code uses only torch and the standard library.
         header: the file's docstring.
-        constants: module-level names written before ``build`` (e.g. ``INPUT_SHAPE``).
+        constants: module-level names written before ``build`` (e.g. ``INPUT_SHAPE``); names must be identifiers.
 
     Raises:
         ExportError: a layer or attribute that has no source form.
     """
     emitter = _Emitter()
     tree = emitter.module(model, 4)
-    lines = [f'"""{header}"""' if header else "", "", "from __future__ import annotations", "",
+    for name in constants or {}:
+        if not name.isidentifier() or keyword.iskeyword(name):
+            raise ExportError(f"Cannot export the constant {name!r:.80}: its name is not a Python identifier.")
+    lines = [docstring_literal(header) if header else "", "", "from __future__ import annotations", "",
              *sorted(set(emitter.imports.values())), "", ""]
     lines += [f"{d}\n\n" for d in emitter.definitions.values()]
     lines += [f"{k} = {emitter.value(v)}" for k, v in (constants or {}).items()]
     lines += ["", "", "def build() -> nn.Module:", '    """The network, with freshly initialised weights."""',
               f"    return {tree}", ""]
-    return "\n".join(lines)
+    source = "\n".join(lines)
+    # a guard: the file must be one module whose docstring is the header and whose statements are only imports,
+    # definitions and assignments (nothing that runs when the file is imported besides them)
+    module = ast.parse(source)
+    if header and ast.get_docstring(module, clean=False) != header:  # pragma: no cover
+        raise ExportError("Cannot export: the header does not round-trip as the file's docstring.")
+    return source

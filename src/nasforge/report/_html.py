@@ -7,10 +7,12 @@ import html
 import io
 import json
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import matplotlib
 from matplotlib.figure import Figure
 
 from nasforge.report import _plots
@@ -59,15 +61,22 @@ def figures(study: ReadableStudy, importance: Importance | None = None) -> dict[
          lambda: _plots.learning_curves(study)),
     ]
     out: dict[str, tuple[str, Figure]] = {}
-    for key, caption, make in makers:
-        fig = make()
-        if fig is not None:
-            out[key] = (caption, fig)
-    best = study.best_trial
-    if best is not None:
-        out["architecture"] = (f"The best architecture (trial {best.number}).",
-                               architecture(study.space, best.arch))
+    with literal_text():
+        for key, caption, make in makers:
+            fig = make()
+            if fig is not None:
+                out[key] = (caption, fig)
+        best = study.best_trial
+        if best is not None:
+            out["architecture"] = (f"The best architecture (trial {best.number}).",
+                                   architecture(study.space, best.arch))
     return out
+
+
+def literal_text() -> AbstractContextManager[None]:
+    """Matplotlib settings under which the figures made draw names as plain text: a study, metric or decision
+    named ``$\\frac{$`` would otherwise be parsed as mathtext (and fail to draw)."""
+    return matplotlib.rc_context({"text.parse_math": False, "text.usetex": False})
 
 
 def _png(fig: Figure) -> str:
@@ -94,7 +103,16 @@ def _number(value: float) -> str:
 
 
 def write_report(study: ReadableStudy, path: str | Path, *, plots_dir: str | Path | None = None, top: int = 15) -> Path:
-    """Write the HTML report of ``study`` to ``path``; with ``plots_dir``, also every plot as PNG and SVG."""
+    """Write the HTML report of ``study`` to ``path``; with ``plots_dir``, also every plot as PNG and SVG.
+
+    Every name and value from the study (its name, objectives, metric and decision names, architectures, fail
+    reasons) is HTML-escaped, and plots draw them as plain text.
+    """
+    with literal_text():  # tick labels are made when a figure is drawn, so drawing happens inside too
+        return _write_report(study, path, plots_dir=plots_dir, top=top)
+
+
+def _write_report(study: ReadableStudy, path: str | Path, *, plots_dir: str | Path | None, top: int) -> Path:
     importance = decision_importance(study)
     made = figures(study, importance)
     if plots_dir is not None:
@@ -131,7 +149,7 @@ def write_report(study: ReadableStudy, path: str | Path, *, plots_dir: str | Pat
         parts.append(f"<h2>Pareto front ({len(front)} trials)</h2>")
         parts.append(_table(["#", "architecture", *names], [[str(t.number), study.space.describe(t.arch),
                                                              *[_number(t.metrics[n]) for n in names]] for t in front]))
-    parts.append(f"<h2>Top {min(top, len(done))} trials by {objective}</h2>")
+    parts.append(f"<h2>Top {min(top, len(done))} trials by {html.escape(str(objective))}</h2>")
     parts.append(_table(["#", "architecture", *metric_names], [
         [str(t.number), study.space.describe(t.arch), *[_number(t.metrics.get(n, float("nan"))) for n in metric_names]]
         for t in done[:top]]))

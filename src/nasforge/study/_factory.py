@@ -16,6 +16,7 @@ from nasforge.strategies import Strategy, create_strategy
 from nasforge.study._budget import Budget
 from nasforge.study._checks import check_study
 from nasforge.study._constraints import parse_constraints
+from nasforge.study._names import check_new_name, normalize_name, resolve_name
 from nasforge.study._objectives import parse_objectives
 from nasforge.study._pruners import Pruner, create_pruner
 from nasforge.study._study import Study
@@ -67,16 +68,15 @@ def create_study(*, evaluator: Evaluator | None = None, space: SearchSpace | Non
         >>> study.optimize()  # doctest: +SKIP
     """
     store = get_storage(storage)
-    name = name or datetime.now(UTC).strftime("study-%Y%m%d-%H%M%S-%f")
-    if not isinstance(name, str) or not name.strip():
-        raise ValidationError(f"The 'name' parameter must be a non-empty string. Got {name!r} instead.")
+    name = normalize_name(datetime.now(UTC).strftime("study-%Y%m%d-%H%M%S-%f") if name is None else name)
     if load_if_exists:
         try:
-            store.get_study_id(name)
+            existing = resolve_name(store, name)
         except StorageError:
             pass
         else:
-            return load_study(name=name, storage=store)
+            return load_study(name=existing, storage=store)
+    check_new_name(store, name)
     space = space or (evaluator.natural_space() if evaluator is not None else None)
     if space is None:
         raise ValidationError("The 'space' parameter is required when the evaluator does not define one.")
@@ -160,6 +160,7 @@ def load_study(*, name: str, storage: str | BaseStorage, take_over: bool = False
             architectures. Implied when other live processes are running trials of the study.
     """
     store = get_storage(storage)
+    name = resolve_name(store, name)
     study_id = store.get_study_id(name)
     spec = store.get_study_spec(study_id)
     try:
