@@ -35,18 +35,6 @@ def name(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
-# REINFORCE's policy collapses onto the best architectures it has seen; once its draws are all evaluated ones,
-# _unseen gives up and proposes an evaluated architecture again (against the Strategy contract), and a study stops
-# after MAX_REUSED such proposals (17 of 27 trials here). Strict: this fails once the strategy is fixed.
-_COLLAPSES = pytest.mark.xfail(strict=True, reason="reinforce proposes evaluated architectures once its policy "
-                               "has collapsed")
-
-
-def _known_failures(request: pytest.FixtureRequest, name: str) -> None:
-    if name == "reinforce":
-        request.applymarker(_COLLAPSES)
-
-
 def test_proposals_are_valid_and_never_repeated(toy_table: str, name: str) -> None:
     study = _study(toy_table, name, seed=0, n=20)
     trials = study.trials
@@ -67,10 +55,9 @@ def _optimum(table: str) -> str:
     return study.best_trial.arch_key
 
 
-def test_whole_space_is_covered_without_repeats(toy_table: str, name: str, request: pytest.FixtureRequest) -> None:
+def test_whole_space_is_covered_without_repeats(toy_table: str, name: str) -> None:
     """27 trials on a space of 27: a strategy that never proposes an evaluated architecture again covers it all
     and so finds the optimum; a multi-fidelity one never repeats (architecture, budget) and still finds it."""
-    _known_failures(request, name)
     study = _study(toy_table, name, seed=1, n=27)
     trials = study.trials
     assert len(trials) == 27  # the budget is spent: the strategy did not run out of new proposals
@@ -94,9 +81,8 @@ def test_same_seed_same_trajectory_other_seed_other_trajectory(toy_table: str, n
         assert a != c
 
 
-def test_state_rebuilt_from_foreign_trials(toy_table: str, name: str, request: pytest.FixtureRequest) -> None:
+def test_state_rebuilt_from_foreign_trials(toy_table: str, name: str) -> None:
     """Told every architecture but one (evaluated by another strategy), the strategy proposes that one."""
-    _known_failures(request, name)
     source = _study(toy_table, "grid", seed=0, n=27)
     for left_out in (0, 13, 26):
         strategy = create_strategy(name, seed=0)

@@ -7,7 +7,7 @@ import numpy as np
 from nasforge._validation import check_float
 from nasforge.exceptions import ValidationError
 from nasforge.spaces import Architecture, CategoricalSpace
-from nasforge.strategies._base import Strategy
+from nasforge.strategies._base import _UNSEEN_TRIES, Strategy
 from nasforge.strategies._registry import register_strategy
 from nasforge.trial import FrozenTrial
 
@@ -62,7 +62,12 @@ class Reinforce(Strategy):
     def _ask(self) -> Architecture:
         if self._warm:  # warm-start architectures first; the policy learns from their results
             return self._initial()
-        return self._unseen(self._draw)
+        arch = self._unseen(self._draw)
+        for _ in range(_UNSEEN_TRIES):  # the policy has collapsed onto evaluated architectures: explore uniformly
+            if not self.is_seen(arch):
+                break
+            arch = self.space.sample(self.rng)
+        return arch
 
     def _tell(self, trial: FrozenTrial, score: float | None) -> None:
         if score is None:
