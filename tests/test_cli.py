@@ -258,6 +258,7 @@ BAD_INPUTS = [
     (["run", "{tmp}/pruner.yaml"], "pruner: The 'pruner' parameter must be one of"),
     (["run", "{tmp}/warm_top.yaml"], "warm_start.top: The 'warm_start_top' parameter of create_study must be"),
     (["run", "{tmp}/existing.yaml"], "A study named 'done' already exists"),
+    (["run", "{tmp}/bomb.yaml"], "expands to more than 100000 values (repeated YAML aliases?)"),
     # -- reading: list, show, report, dashboard, export on storages --
     # -- hostile names and output --
     # -- benchmark --
@@ -285,6 +286,9 @@ INPUT_FILES: dict[str, str | bytes] = {
     "pruner.yaml": "evaluator: {name: nb201}\nbudget: {n_trials: 2}\npruner: early\n",
     "warm_top.yaml": "evaluator: {name: nb201}\nbudget: {n_trials: 2}\nwarm_start: {study: done, top: 0}\n",
     "existing.yaml": "study: done\nevaluator: {name: nb201}\nbudget: {n_trials: 2}\n",
+    "bomb.yaml": "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{n}: &{n} [{', '.join([f'*{p}'] * 9)}]\n" for p, n in zip("abcdefgh", "bcdefghi", strict=True))
+                 + "evaluator: {name: train, params: {lr: *i}}\nbudget: {n_trials: 2}\n",
 }
 
 

@@ -18,6 +18,7 @@ from nasforge.trial import TrialState
 
 console = Console()
 err_console = Console(stderr=True)
+MAX_LINE = 2000  # characters of an error line
 
 
 @contextmanager
@@ -26,7 +27,9 @@ def cli_errors() -> Iterator[None]:
     try:
         yield
     except NasforgeError as exc:
-        err_console.print(f"error: {str(exc).splitlines()[0]}", markup=False, highlight=False, soft_wrap=True)
+        lines = str(exc).splitlines() or [type(exc).__name__]
+        line = lines[0] if len(lines[0]) <= MAX_LINE else lines[0][:MAX_LINE] + " ..."  # a value's repr can be huge
+        err_console.print(f"error: {line}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
 
 

@@ -50,10 +50,15 @@ def _message(source: str | None, error: pydantic.ValidationError) -> str:
         text = f"{prefix}the key {where!r} is required."
     else:
         got = first.get("input")
-        shown = "" if isinstance(got, dict) else f" Got {got!r}."
+        shown = "" if isinstance(got, dict) else f" Got {_short(got)}."
         text = f"{prefix}{where or '(top level)'}: {first['msg'].removeprefix('Value error, ')}.{shown}"
     more = len(error.errors()) - 1
     return text + (f" ({more} more error{'s' if more > 1 else ''} after this one.)" if more else "")
+
+
+def _short(value: Any, limit: int = 200) -> str:
+    text = repr(value) if not _too_large(value, limit) else f"a {type(value).__name__} of more than {limit} values"
+    return text if len(text) <= limit else text[:limit] + "..."
 
 
 def parse_config(data: dict[str, Any], source: str | None = None) -> SearchConfig:
@@ -85,6 +90,26 @@ def _override(data: dict[str, Any], assignment: str) -> None:
         node[parts[-1]] = raw
 
 
+MAX_VALUES = 100_000  # a search config holds tens of values; YAML aliases can expand a small file to billions
+
+
+def _too_large(data: Any, limit: int = MAX_VALUES) -> bool:
+    """True when ``data`` holds more than ``limit`` values once aliases are expanded (each shared node counts at
+    every place it appears, as anything that copies or prints it would see it). Stops after ``limit`` steps."""
+    count, stack = 0, [data]
+    while stack:
+        node = stack.pop()
+        count += 1
+        if count > limit:
+            return True
+        if isinstance(node, dict):
+            stack.extend(node.keys())
+            stack.extend(node.values())
+        elif isinstance(node, list | tuple):
+            stack.extend(node)
+    return False
+
+
 def load_config(path: str | Path, overrides: Sequence[str] = ()) -> SearchConfig:
     """Read and validate the YAML search config at ``path``, after applying ``overrides`` (``KEY=VALUE``)."""
     source = str(path)
@@ -104,6 +129,9 @@ def load_config(path: str | Path, overrides: Sequence[str] = ()) -> SearchConfig
         raise ValidationError(f"{source}: {where}not valid YAML ({problem}).") from None
     if data is None:
         data = {}
+    if _too_large(data):
+        raise ValidationError(f"{source}: the file expands to more than {MAX_VALUES} values (repeated YAML "
+                              "aliases?); a search config is far smaller.")
     if not isinstance(data, dict):
         raise ValidationError(f"{source}: the file must hold a mapping of keys (study, evaluator, strategy, "
                               f"budget ...). Got a {type(data).__name__}.")
