@@ -54,12 +54,14 @@ def test_search_with_real_training_and_train_best(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'train.db'}"
     result = runner.invoke(app, ["search", "--data", "digits", "--space", "mlp", "--epochs", "2", "--n-trials", "3",
                                  "--seed", "0", "--train-param", "train_subset=200", "--train-param",
-                                 "measure_latency=false", "--storage", url, "--study", "t"])
+                                 "measure_latency=false", "--storage", url, "--study", "t[/]"])
     assert result.exit_code == 0, result.output
     assert "test_accuracy" in result.output and "3 COMPLETE" in result.output
     out = tmp_path / "best.json"
-    best = runner.invoke(app, ["train-best", "--study", "t", "--storage", url, "--epochs", "2", "--json", str(out)])
+    best = runner.invoke(app, ["train-best", "--study", "t[/]", "--storage", url, "--epochs", "2", "--json", str(out)],
+                         env={"COLUMNS": "200"})
     assert best.exit_code == 0, best.output
+    assert "train-best t[/]:" in best.output  # the study's name is the user's text, not rich markup
     payload = json.loads(out.read_text())
     assert set(payload) == {"best", "baseline"} and 0 <= payload["best"]["metrics"]["test_accuracy"] <= 1
 
