@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -52,12 +55,14 @@ def test_search_with_real_training_and_train_best(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'train.db'}"
     result = runner.invoke(app, ["search", "--data", "digits", "--space", "mlp", "--epochs", "2", "--n-trials", "3",
                                  "--seed", "0", "--train-param", "train_subset=200", "--train-param",
-                                 "measure_latency=false", "--storage", url, "--study", "t"])
+                                 "measure_latency=false", "--storage", url, "--study", "t[/]"])
     assert result.exit_code == 0, result.output
     assert "test_accuracy" in result.output and "3 COMPLETE" in result.output
     out = tmp_path / "best.json"
-    best = runner.invoke(app, ["train-best", "--study", "t", "--storage", url, "--epochs", "2", "--json", str(out)])
+    best = runner.invoke(app, ["train-best", "--study", "t[/]", "--storage", url, "--epochs", "2", "--json", str(out)],
+                         env={"COLUMNS": "200"})
     assert best.exit_code == 0, best.output
+    assert "train-best t[/]:" in best.output  # the study's name is the user's text, not rich markup
     payload = json.loads(out.read_text())
     assert set(payload) == {"best", "baseline"} and 0 <= payload["best"]["metrics"]["test_accuracy"] <= 1
 
@@ -176,8 +181,8 @@ BAD_INPUTS = [
     (["search", "--task", "generation"], "'--task generation' option needs '--data'"),
     (["search", "--workers", "0"], "'n_workers' parameter of Study.optimize must be an int >= 1"),
     (["search", "--workers", "2", "--prune"], "use --workers 1"),
-    (["search", "--executor", "dask"], "'--executor' option must be one of process, ray"),
-    (["search", "--ray-address", "10.0.0.1:6379"], "'--ray-address' option needs '--executor ray'"),
+    (["search", "--executor", "dask"], "'executor' parameter of Study.optimize must be one of 'process', 'ray'"),
+    (["search", "--ray-address", "10.0.0.1:6379"], "'ray_address' parameter of Study.optimize needs the 'ray'"),
     (["search", "--executor", "ray", "--ray-address", "127.0.0.1:9"], "'ray_address' parameter '127.0.0.1:9' could"),
     (["search", "--executor", "ray", "--ray-address", "headnode"], "must look like HOST:PORT"),
     (["search", "--trial-timeout", "0"], "'trial_timeout_s' parameter of Study.optimize must be"),
@@ -238,15 +243,61 @@ BAD_INPUTS = [
     (["search", "--data", "digits", "--strategy", "grid"], "'grid', which lists every architecture"),
     (["search", "--data", "digits", "--space", "joint", "--strategy", "reinforce"], "needs a space of categorical"),
     # -- CLI options, configs and inputs --
+    (["search", "--data", "digits", "--train-param", "learning_rate=0.01"],
+     "Unknown training parameter 'learning_rate' (--train-param). Did you mean 'lr'? Valid names: batch_size,"),
+    (["search", "--data", "digits", "--space", "mlp", "--space-param", "widht=[8]"],
+     "Unknown parameter of search space 'mlp' 'widht' (--space-param). Did you mean 'widths'? Valid names:"),
+    (["search", "--data", "digits", "--space-param", "nodes=3"], "Valid names: activations, dropouts, head_widths"),
+    (["search", "--task", "generation", "--data", "digits", "--train-param", "lr_d=0.1"], "Did you mean 'd_lr'?"),
+    (["search", "--data", "digits", "--proxy", "synflow", "--train-param", "optimizer=sgd"],
+     "Unknown training parameter 'optimizer' (--train-param)."),
+    (["search", "--data", "digits", "--train-param", "lr"], "'--train-param' option must look like NAME=VALUE"),
+    (["search", "--data", "digits", "--space-param", "widths"], "'--space-param' option must look like NAME=VALUE"),
+    (["search", "--max-failures", "0"], "'max_failures' parameter of Study.optimize must be an int >= 1. Got 0"),
+    (["search", "--memory-limit-mb", "256", "--executor", "ray"], "'memory_limit_mb' parameter of Study.optimize is "
+                                                                  "for the 'process' executor"),
+    (["search", "--pruner", "median", "--executor", "ray"], "use --workers 1"),
+    (["search", "--study", "done"], "A study named 'done' already exists"),
+    (["search", "--warm-start", "nosuch"], "No study named 'nosuch'"),
+    (["search", "--warm-start", "done", "--warm-start-top", "0"],
+     "'warm_start_top' parameter of create_study must be an int >= 1"),
+    (["search", "--table", "{table}", "--arch-columns", "depth,width,act", "--objective", "val:max", "--warm-start",
+      "done"], "Architecture belongs to space 'nb201', not 'table'"),
+    (["resume", "--study", "done", "--n-trials", "5"], "at least the 20 that study 'done' has already counted. Got 5"),
+    (["resume", "--study", "done", "--n-trials", "0"], "'n_trials' parameter of Budget must be an int >= 1"),
+    (["resume", "--study", "done", "--max-failures", "0"], "'max_failures' parameter of Study.optimize"),
+    (["oneshot", "--study", "done"], "names the existing study 'done' of another search (evaluator 'nb201'"),
+    (["oneshot", "--train-param", "learning_rate=0.1"], "Did you mean 'lr'?"),
+    (["oneshot", "--space-param", "chanels=4"], "Did you mean 'channels'?"),
+    (["search", "--data", "csv", "--data-path", "{tmp}/wide.csv", "--target", "y"], "Line 3 of the CSV"),
+    (["search", "--data", "csv", "--data-path", "{tmp}/bom.csv", "--target", "z"], "column of bom.csv: a, b, y. Got"),
+    (["search", "--table", "{tmp}/wide_table.csv", "--arch-columns", "depth,width"], "has 4 fields; its header has 3"),
+    (["search", "--table", "{tmp}/bom_table.csv", "--arch-columns", "nope"], ": depth, width, val. Got unknown"),
+    (["search", "--table", "{tmp}/dup_table.csv", "--arch-columns", "depth,width"], "has the column 'val' twice"),
+    (["search", "--table", "{tmp}/inf_table.csv", "--arch-columns", "depth,width", "--objective", "val:max"],
+     "must hold finite numbers. Got '+inf' on line 3 instead"),
+    (["search", "--table", "{tmp}/nan_table.csv", "--arch-columns", "depth,width"], "Got 'nan' on line 2"),
+    (["search", "--table", "{tmp}/blank_header.csv", "--arch-columns", "depth"], "has an empty column name (column 2"),
+    (["run", "{tmp}/binary.yaml"], "is not a text file"),
+    (["run", "{tmp}/train_typo.yaml"], "evaluator: Unknown parameter of evaluator 'train' 'learning_rate'. Did you "
+                                      "mean 'lr'?"),
+    (["run", "{tmp}/space_typo.yaml"], "Unknown parameter of search space 'mlp' 'widht'. Did you mean 'widths'?"),
+    (["run", "{tmp}/data_typo.yaml"], "Unknown parameter of data set 'csv' 'targt'. Did you mean 'target'?"),
+    (["run", "{tmp}/max_failures.yaml"], "run: The 'max_failures' parameter of Study.optimize must be an int >= 1"),
+    (["run", "{tmp}/memory_ray.yaml"], "run: The 'memory_limit_mb' parameter of Study.optimize is for the"),
+    (["run", "{tmp}/pruner.yaml"], "pruner: The 'pruner' parameter must be one of"),
+    (["run", "{tmp}/warm_top.yaml"], "warm_start.top: The 'warm_start_top' parameter of create_study must be"),
+    (["run", "{tmp}/existing.yaml"], "A study named 'done' already exists"),
+    (["run", "{tmp}/bomb.yaml"], "expands to more than 100000 values"),
     # -- reading: list, show, report, dashboard, export on storages --
-    (["list"], "No SQLite file at"),
+    (["list", "--storage", "{tmp}/missing.db"], "No SQLite file at"),
     (["list", "--storage", "{corrupt_db}"], "cannot be read: file is not a database"),
     (["list", "--storage", "no/such/folder/x.db"], "No SQLite file at 'no/such/folder/x.db'"),
     (["show", "--study", "x", "--storage", "{corrupt_db}"], "cannot be read: file is not a database"),
     (["report", "x", "--storage", "{corrupt_db}"], "cannot be read: file is not a database"),
     (["report", "x", "--plots", "{corrupt}"], "'--plots' option must be a folder"),
     (["report", "x", "--top", "0", "--storage", "{corrupt_db}"], "'--top' option must be an int >= 1"),
-    (["dashboard"], "No SQLite file at"),
+    (["dashboard", "--storage", "{tmp}/missing.db"], "No SQLite file at"),
     (["dashboard", "--storage", "{corrupt_db}"], "cannot be read: file is not a database"),
     (["export", "x", "--storage", "{corrupt_db}", "--format", "json"], "cannot be read: file is not a database"),
     (["export", "x", "--format", "json", "--out", "{corrupt}"], "'--out' option must be a folder"),
@@ -271,26 +322,133 @@ BAD_INPUTS = [
 ]
 
 
+# Files the rows may name as {tmp}/NAME: written afresh for each row.
+INPUT_FILES: dict[str, str | bytes] = {
+    "wide.csv": "a,b,y\n1,2,0\n3,4,1,9\n",
+    "bom.csv": "\ufeffa,b,y\n1,2,0\n3,4,1\n",
+    "wide_table.csv": "depth,width,val\n2,16,0.8\n4,32,0.9,extra\n",
+    "bom_table.csv": "\ufeffdepth,width,val\n2,16,0.8\n4,32,0.9\n",
+    "dup_table.csv": "depth,width,val,val\n2,16,0.8,0.7\n4,32,0.9,0.8\n",
+    "inf_table.csv": "depth,width,val\n2,16,0.8\n4,32,+inf\n",
+    "nan_table.csv": "depth,width,val\n2,16,nan\n4,32,0.9\n",
+    "blank_header.csv": "depth,,val\n2,16,0.8\n",
+    "binary.yaml": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe",
+    "train_typo.yaml": "evaluator: {name: train, params: {data: digits, learning_rate: 0.01}}\nbudget: {n_trials: 2}\n",
+    "space_typo.yaml": "evaluator: {name: train, params: {data: digits, space: mlp, space_params: {widht: [8]}}}\n"
+                       "budget: {n_trials: 2}\n",
+    "data_typo.yaml": "evaluator: {name: train, params: {data: csv, data_params: {path: x.csv, targt: y}}}\n"
+                      "budget: {n_trials: 2}\n",
+    "max_failures.yaml": "evaluator: {name: nb201}\nbudget: {n_trials: 2}\nrun: {max_failures: 0}\n",
+    "memory_ray.yaml": "evaluator: {name: nb201}\nbudget: {n_trials: 2}\nrun: {executor: ray, memory_limit_mb: 512}\n",
+    "pruner.yaml": "evaluator: {name: nb201}\nbudget: {n_trials: 2}\npruner: early\n",
+    "warm_top.yaml": "evaluator: {name: nb201}\nbudget: {n_trials: 2}\nwarm_start: {study: done, top: 0}\n",
+    "existing.yaml": "study: done\nevaluator: {name: nb201}\nbudget: {n_trials: 2}\n",
+    "bomb.yaml": "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{n}: &{n} [{', '.join([f'*{p}'] * 9)}]\n" for p, n in zip("abcdefgh", "bcdefghi", strict=True))
+                 + "evaluator: {name: train, params: {lr: *i}}\nbudget: {n_trials: 2}\n",
+}
+
+
+@pytest.fixture(scope="module")
+def finished_db(tmp_path_factory: pytest.TempPathFactory, nb201_path: str) -> Path:
+    """A SQLite file holding the finished study 'done' (random search, 20 COMPLETE NAS-Bench-201 trials), written
+    by another process and checkpointed: every byte is in the one file, which each bad-input row starts from."""
+    path = tmp_path_factory.mktemp("finished") / "done.db"
+    made = subprocess.run(_cli("search", "--nb201-path", nb201_path, "--strategy", "random", "--n-trials", "20",
+                               "--seed", "0", "--storage", f"sqlite:///{path}", "--study", "done"),
+                          capture_output=True, text=True, timeout=300)
+    assert made.returncode == 0, made.stderr
+    connection = sqlite3.connect(path)
+    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.close()  # the last connection: SQLite removes the WAL file
+    assert not Path(f"{path}-wal").exists()
+    return path
+
+
+def _digest(db: Path) -> str:
+    """sha256 of a SQLite file and its write-ahead log (where a write lands before a checkpoint)."""
+    digest = hashlib.sha256()
+    for part in (db, Path(f"{db}-wal")):
+        digest.update(part.read_bytes() if part.exists() else b"")
+        digest.update(b"|")
+    return digest.hexdigest()
+
+
 @pytest.mark.parametrize(("args", "message"), BAD_INPUTS)
-def test_bad_input_is_one_line_and_exit_code_2(tmp_path: Path, nb201_path: str, table_csv: str, args: list[str],
-                                               message: str) -> None:
+def test_bad_input_is_one_line_and_exit_code_2(tmp_path: Path, nb201_path: str, table_csv: str, finished_db: Path,
+                                               args: list[str], message: str) -> None:
     corrupt = tmp_path / "nb201_tss.csv.gz"
     corrupt.write_bytes(b"garbage")
     corrupt_db = tmp_path / "bad.db"
     corrupt_db.write_bytes(b"not a database" * 200)
-    filled = [a.format(table=table_csv, corrupt=corrupt, corrupt_db=f"sqlite:///{corrupt_db}") for a in args]
-    if "--storage" not in filled:
-        filled += ["--storage", f"sqlite:///{tmp_path / 'ok.db'}"] if filled[0] not in ("benchmark", "run") else []
+    for name, content in INPUT_FILES.items():
+        (tmp_path / name).write_bytes(content if isinstance(content, bytes) else content.encode())
+    db = tmp_path / "ok.db"
+    shutil.copyfile(finished_db, db)
+    before = _digest(db)
+    url = f"sqlite:///{db}"
+    filled = [a.format(table=table_csv, corrupt=corrupt, corrupt_db=f"sqlite:///{corrupt_db}", tmp=tmp_path,
+                       db=url) for a in args]
+    if filled[0] == "run" and not any(a.startswith("storage=") for a in filled):
+        filled += ["--set", f"storage={url}"]
+    elif "--storage" not in filled and filled[0] not in ("benchmark", "run"):
+        filled += ["--storage", url]
     if "--nb201-path" not in filled and filled[0] in ("search", "benchmark"):
         filled += ["--nb201-path", nb201_path]
-    result = runner.invoke(app, filled, env={"COLUMNS": "200"})
+    result = runner.invoke(app, filled, env={"COLUMNS": "200", "NASFORGE_NB201": nb201_path})
     assert result.exit_code == 2, result.output
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and message in lines[0], result.stderr
     assert "Traceback" not in result.output
-    if (tmp_path / "ok.db").exists():  # nothing half-written: no study was created
-        assert get_storage(f"sqlite:///{tmp_path / 'ok.db'}").list_studies() == []
+    assert _digest(db) == before, "the storage changed"  # nothing half-written, nothing migrated
     assert corrupt_db.read_bytes() == b"not a database" * 200
+
+
+def test_a_run_whose_every_trial_failed_exits_1_with_its_reasons(tmp_path: Path) -> None:
+    """Batch norm on batches of one sample fails every trial: exit code 1, the distinct reasons (at most 3, one
+    line each), and the study's name (user text) printed as it is, not as rich markup."""
+    url = f"sqlite:///{tmp_path / 'fail.db'}"
+    result = runner.invoke(app, ["search", "--data", "digits", "--space", "mlp", "--space-param", 'norms=["batch"]',
+                                 "--epochs", "1", "--train-param", "train_subset=40", "--train-param", "batch_size=1",
+                                 "--train-param", "measure_latency=false", "--n-trials", "2", "--seed", "0",
+                                 "--storage", url, "--study", "f[/]"], env={"COLUMNS": "200"})
+    assert result.exit_code == 1, result.output
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    start = next(i for i, line in enumerate(lines) if line.startswith("error: all 2 trials of this run failed"))
+    reasons = lines[start + 1:]
+    assert 1 <= len(reasons) <= 3 and all("Expected more than 1 value per channel" in r for r in reasons)
+    assert "study f[/]: 2 FAIL" in result.stdout
+    assert len(get_storage(url).get_trials(1)) == 2
+
+
+def test_search_options_fill_the_same_config_as_a_yaml_file(tmp_path: Path) -> None:
+    from nasforge.cli._search import search_config
+    from nasforge.config import parse_config
+
+    config = search_config(data="digits", space="mlp", space_param=["widths=[8]"], epochs=2,
+                           train_param=["lr=0.01"], objective=["test_accuracy:max"], allow_test_objective=True,
+                           pruner="median", max_failures=3, n_trials=7, seed=1, storage="sqlite:///x.db")
+    assert config.allow_test_objective and config.pruner == "median" and config.run.max_failures == 3
+    assert config.evaluator.name == "train" and config.evaluator.params["lr"] == 0.01
+    assert config.budget.n_trials == 7 and config.seed == 1
+    same = parse_config({"storage": "sqlite:///x.db", "seed": 1, "objectives": ["test_accuracy:max"],
+                         "allow_test_objective": True, "pruner": "median", "budget": {"n_trials": 7},
+                         "run": {"max_failures": 3}, "evaluator": {"name": "train", "params": {
+                             "data": "digits", "data_params": {}, "space": "mlp", "space_params": {"widths": [8]},
+                             "epochs": 2, "lr": 0.01}}})
+    assert config == same
+    assert not search_config().allow_test_objective
+    table = search_config(table="t.csv", arch_columns="a,b", objective=["val:max"])
+    assert table.evaluator.params["arch_columns"] == ["a", "b"] and table.evaluator.params["objective"] == "val:max"
+
+
+def test_the_config_package_needs_no_command_line_libraries() -> None:
+    """Library logic stays out of the CLI: building a study from a config imports neither typer nor rich."""
+    code = ("import sys, nasforge.config, nasforge.config._build; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('typer', 'rich', 'click') "
+            "or m.startswith('nasforge.cli')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0 and out.stdout.strip() == "[]", out.stdout + out.stderr
 
 
 def _cli(*args: str) -> list[str]:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
+from nasforge._suggest import check_names
 from nasforge.cli._options import DEFAULT_STORAGE, StorageOpt
 from nasforge.cli._run import (
     progress_bar,
@@ -19,7 +20,12 @@ from nasforge.cli._support import (
     data_params,
     parse_params,
 )
-from nasforge.storages import get_storage
+from nasforge.config._build import evaluator_parameters, space_parameters
+from nasforge.exceptions import StudyNotFoundError, ValidationError
+from nasforge.storages import BaseStorage, get_storage
+
+if TYPE_CHECKING:
+    from nasforge.evaluators import TrainingEvaluator
 
 
 def oneshot(
@@ -47,12 +53,19 @@ def oneshot(
     from nasforge.oneshot import create_oneshot, record
 
     with cli_errors():
-        training = {"seed": seed, **parse_params(train_param or [])}
+        train_params = parse_params(train_param or [], "--train-param")
+        space_params = parse_params(space_param or [], "--space-param")
+        check_names(space_params, space_parameters(space), f"parameter of search space {space!r}",
+                    "--space-param")
+        check_names(train_params, evaluator_parameters("train"), "training parameter", "--train-param")
+        training = {"seed": seed, **train_params}
         chosen = create_oneshot(method, epochs=epochs, seed=seed, threads=training.get("threads"),
                                 **parse_params(param or []))
         store = get_storage(storage)
         evaluator = TrainingEvaluator(data=data, data_params=data_params(data, data_path, None, None), space=space,
-                                      space_params=parse_params(space_param or []), epochs=final_epochs, **training)
+                                      space_params=space_params, epochs=final_epochs, **training)
+        if study is not None:
+            _check_unrelated(store, study, evaluator)
         chosen.check(evaluator)
         with progress_bar(epochs, f"{method} supernet") as progress:
             task = progress.add_task(f"{method} supernet", total=epochs, best="")
@@ -71,3 +84,19 @@ def oneshot(
                 "arch_weights": result.arch_weights}, indent=1))
         console.print(f"recorded as trial #{trial.number} of study {found.name} in {storage} "
                       f"(nasforge train-best --study {found.name} --storage {storage})", markup=False, soft_wrap=True)
+
+
+def _check_unrelated(store: BaseStorage, name: str, evaluator: TrainingEvaluator) -> None:
+    """Refuse to record into an existing study made with another evaluator (another search entirely): before the
+    supernet is trained, so that nothing is spent and nothing is added to that study."""
+    try:
+        study_id = store.get_study_id(name)
+    except StudyNotFoundError:
+        return
+    stored = store.get_study_spec(study_id).get("evaluator")
+    mine = json.loads(json.dumps({"name": "train", "params": evaluator.get_params()}))
+    if stored != mine:
+        kind = stored.get("name") if isinstance(stored, dict) else None
+        raise ValidationError(f"The '--study' option names the existing study {name!r} of another search "
+                              f"(evaluator {kind!r}, or other data, space or training); oneshot records into a new "
+                              "study or one it made with the same options: choose another name.")

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from nasforge._validation import check_float, check_int
-from nasforge.exceptions import ValidationError
-from nasforge.executors import EXECUTORS
-from nasforge.executors._ray import check_reachable
+from nasforge.executors import check_run_options
 from nasforge.study import FrozenTrial, Study
+
+if TYPE_CHECKING:
+    from nasforge.config import RunConfig
 
 WorkersOpt = Annotated[int, typer.Option(help="Evaluations running at once, each in a worker (pruning needs 1).")]
 ExecutorOpt = Annotated[str, typer.Option(help="Where workers run: process (this machine) or ray.")]
@@ -26,7 +26,8 @@ MemoryLimitOpt = Annotated[int | None, typer.Option(help="MiB of memory a worker
 
 @dataclass(frozen=True)
 class RunOptions:
-    """How trials run: ``workers`` at once on ``executor``, with an optional timeout and memory limit."""
+    """How trials run: ``workers`` at once on ``executor``, with an optional timeout and memory limit (checked by
+    :func:`nasforge.executors.check_run_options`, the one check of run options)."""
 
     workers: int = 1
     executor: str = "process"
@@ -34,38 +35,27 @@ class RunOptions:
     trial_timeout: float | None = None
     memory_limit_mb: int | None = None
 
-    def check(self) -> RunOptions:
-        """Raise ValidationError for a bad value or combination; return self."""
-        check_int("Study.optimize", "n_workers", self.workers, minimum=1)
-        if self.executor not in EXECUTORS:
-            raise ValidationError(f"The '--executor' option must be one of {', '.join(EXECUTORS)}. "
-                                  f"Got {self.executor!r} instead.")
-        if self.ray_address is not None and self.executor != "ray":
-            raise ValidationError("The '--ray-address' option needs '--executor ray'.")
-        if self.ray_address is not None:
-            check_reachable(self.ray_address)  # before any study is created
-        if self.trial_timeout is not None:
-            check_float("Study.optimize", "trial_timeout_s", self.trial_timeout, minimum=0, strict_minimum=True)
-        if self.memory_limit_mb is not None:
-            check_int("Study.optimize", "memory_limit_mb", self.memory_limit_mb, minimum=64)
-        return self
+    @classmethod
+    def from_config(cls, run: RunConfig) -> RunOptions:
+        """The options of a config's ``run`` section."""
+        return cls(run.workers, run.executor, run.ray_address, run.trial_timeout_s, run.memory_limit_mb)
 
-    def check_pruning(self, pruning: bool) -> None:
-        """Pruning needs the in-process loop: refuse it with workers, Ray, a timeout or a memory limit."""
-        elsewhere = (self.workers > 1 or self.executor != "process" or self.trial_timeout is not None
-                     or self.memory_limit_mb is not None)
-        if elsewhere and pruning:
-            raise ValidationError("Pruning reads each trial's per-epoch reports in this process: use --workers 1 "
-                                  "(no --executor ray, --trial-timeout or --memory-limit-mb) with --prune or "
-                                  "--pruner.")
+    def check(self, *, max_failures: int | None = None, pruning: bool = False) -> RunOptions:
+        """Raise ValidationError for a bad value or combination (a Ray address must answer); return self."""
+        check_run_options(n_workers=self.workers, executor=self.executor, ray_address=self.ray_address,
+                          trial_timeout_s=self.trial_timeout, memory_limit_mb=self.memory_limit_mb,
+                          max_failures=max_failures, pruning=pruning, reach=True)
+        return self
 
 
 def progress_bar(total: int | None, description: str) -> Progress:
     """A progress bar on stderr for a run of trials (``total`` None: a time or cost budget, no known end)."""
     from nasforge.cli._support import err_console
 
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    TextColumn("{task.fields[best]}"), console=err_console, transient=False)
+    # markup=False: the description is a study name, which is the user's text (a name like 'x[/]' is not markup)
+    return Progress(TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), TextColumn("{task.fields[best]}", markup=False), console=err_console,
+                    transient=False)
 
 
 def run_with_progress(study: Study, *, max_failures: int | None, options: RunOptions = RunOptions()) -> None:

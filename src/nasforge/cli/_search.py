@@ -1,11 +1,17 @@
-"""``nasforge search`` and ``nasforge resume``: run a search and store every trial."""
+"""``nasforge search`` and ``nasforge resume``: run a search and store every trial.
+
+``search`` fills a :class:`~nasforge.config.SearchConfig` from its options and runs it exactly as ``nasforge run``
+runs a YAML file (:func:`run_search`).
+"""
 
 from __future__ import annotations
 
+import inspect
 from typing import Annotated, Any
 
 import typer
 
+from nasforge._suggest import check_names
 from nasforge.cli._options import DEFAULT_STORAGE, Nb201Opt, StorageOpt
 from nasforge.cli._run import (
     ExecutorOpt,
@@ -17,19 +23,20 @@ from nasforge.cli._run import (
     run_with_progress,
 )
 from nasforge.cli._support import (
-    build_evaluator,
     cli_errors,
     data_params,
+    exit_if_all_failed,
     parse_params,
     print_best,
+    split_list,
 )
 from nasforge.cli._upgrade import announce_upgrade
-from nasforge.config._components import proxy_warm_start, with_max_budget, zero_cost_params
+from nasforge.config import SearchConfig, build_study, parse_config
+from nasforge.config._build import evaluator_parameters, space_parameters
+from nasforge.config._components import zero_cost_params
 from nasforge.exceptions import ValidationError
 from nasforge.storages import get_storage
-from nasforge.strategies import create_strategy
-from nasforge.study import Budget, create_study, load_study, parse_constraints
-from nasforge.study._pruners import create_pruner
+from nasforge.study import Budget, Study, load_study
 
 
 def search(
@@ -86,58 +93,99 @@ def search(
     memory_limit_mb: MemoryLimitOpt = None,
     allow_duplicates: Annotated[bool, typer.Option(help="Evaluate an architecture again when it is proposed again "
                                                         "(default: reuse its result).")] = False,
+    allow_test_objective: Annotated[bool, typer.Option(help="Allow test_* metrics as objectives or constraints "
+                                                            "(this selects on test data: the test score is then "
+                                                            "no longer an unbiased estimate).")] = False,
     storage: StorageOpt = DEFAULT_STORAGE,
     study: Annotated[str | None, typer.Option(help="Study name (default: generated).")] = None,
 ) -> None:
     """Search a space and store every trial."""
     with cli_errors():
-        parse_constraints(constraint)  # bad input first, before any file is read
-        options = RunOptions(workers, executor, ray_address, trial_timeout, memory_limit_mb).check()
-        options.check_pruning(bool(prune or pruner))
-        if task not in (None, "classification", "regression", "generation"):
-            raise ValidationError(f"The '--task' option must be one of 'generation', 'classification', "
-                                  f"'regression'. Got {task!r} instead.")
-        training = None
-        generation = task == "generation"
-        if generation and data is None:
-            raise ValidationError("The '--task generation' option needs '--data' (images: digits, fashion_mnist, "
-                                  "idx, npz).")
-        if data is not None:
-            training = {"data": data, "data_params": data_params(data, data_path, target, None if generation else task),
-                        "space": space or ("gan" if generation else "chain"),
-                        "space_params": parse_params(space_param or []), "epochs": epochs,
-                        **parse_params(train_param or [])}
-        if generation and proxy:
-            raise ValidationError("The '--proxy' option scores classifiers; it does not apply to '--task generation'.")
-        if warm_start is not None and warm_start_proxy is not None:
-            raise ValidationError("Give either '--warm-start' or '--warm-start-proxy', not both.")
-        if proxy and training is None:
-            raise ValidationError("The '--proxy' option needs '--data' (zero-cost proxies score networks built "
-                                  "for real data).")
-        if proxy and training is not None:
-            training = {"proxies": proxy, **zero_cost_params(training)}
-        evaluator = build_evaluator(benchmark=benchmark, table=table, arch_columns=arch_columns,
-                                    objectives=objective or [], nb201_path=nb201_path, dataset=dataset, noisy=noisy,
-                                    latency_device=latency_device, report_metric=report_metric,
-                                    cost_metric=cost_metric, training=training, generation=generation)
-        budget = Budget(n_trials=n_trials, timeout_s=timeout, max_cost=max_cost)
-        if budget.is_unlimited():
-            raise ValidationError("Give a budget: --n-trials, --timeout or --max-cost.")
-        strategy_params = with_max_budget(strategy, parse_params(param or []), epochs if training else None)
-        chosen = create_strategy(strategy, seed=seed, **strategy_params)
-        store = get_storage(storage)
-        announce_upgrade(store, storage)
-        source: Any = None if warm_start is None else load_study(name=warm_start, storage=store)
-        if warm_start_proxy is not None:
-            source = proxy_warm_start(evaluator, training, warm_start_proxy, pool=warm_start_pool,
-                                      top=warm_start_top, seed=seed)
-        chosen_pruner = create_pruner({"name": pruner or "median"} if prune or pruner else None)
-        result = create_study(evaluator=evaluator, strategy=chosen, objectives=objective or None, budget=budget,
-                              storage=store, name=study, pruner=chosen_pruner,
-                              constraints=constraint or None, warm_start=source, warm_start_top=warm_start_top,
-                              allow_duplicates=allow_duplicates)
-        run_with_progress(result, max_failures=max_failures, options=options)
-        print_best(result, storage)
+        run_search(search_config(**locals()), None)
+
+
+def search_config(**options: Any) -> SearchConfig:
+    """The :class:`SearchConfig` that options of ``nasforge search`` describe (the command's defaults for the
+    options not given); the search itself is then the same as ``nasforge run`` of that config."""
+    o = {name: p.default for name, p in inspect.signature(search).parameters.items()} | options
+    if o["task"] not in (None, "classification", "regression", "generation"):
+        raise ValidationError(f"The '--task' option must be one of 'generation', 'classification', "
+                              f"'regression'. Got {o['task']!r} instead.")
+    if o["task"] == "generation" and o["data"] is None:
+        raise ValidationError("The '--task generation' option needs '--data' (images: digits, fashion_mnist, "
+                              "idx, npz).")
+    if o["task"] == "generation" and o["proxy"]:
+        raise ValidationError("The '--proxy' option scores classifiers; it does not apply to '--task generation'.")
+    if o["warm_start"] is not None and o["warm_start_proxy"] is not None:
+        raise ValidationError("Give either '--warm-start' or '--warm-start-proxy', not both.")
+    if o["proxy"] and o["data"] is None:
+        raise ValidationError("The '--proxy' option needs '--data' (zero-cost proxies score networks built "
+                              "for real data).")
+    name, params = _evaluator(o)
+    warm_start = None
+    if o["warm_start"] is not None or o["warm_start_proxy"] is not None:
+        warm_start = {"study": o["warm_start"], "proxy": o["warm_start_proxy"], "pool": o["warm_start_pool"],
+                      "top": o["warm_start_top"]}
+    return parse_config({
+        "study": o["study"], "storage": o["storage"], "evaluator": {"name": name, "params": params},
+        "strategy": {"name": o["strategy"], "params": parse_params(o["param"] or [])}, "seed": o["seed"],
+        "objectives": o["objective"] or None, "constraints": o["constraint"] or [],
+        "budget": {"n_trials": o["n_trials"], "timeout_s": o["timeout"], "max_cost": o["max_cost"]},
+        "pruner": o["pruner"] or ("median" if o["prune"] else None), "warm_start": warm_start,
+        "allow_duplicates": o["allow_duplicates"], "allow_test_objective": o["allow_test_objective"],
+        "run": {"workers": o["workers"], "executor": o["executor"], "ray_address": o["ray_address"],
+                "trial_timeout_s": o["trial_timeout"], "memory_limit_mb": o["memory_limit_mb"],
+                "max_failures": o["max_failures"]},
+    })
+
+
+def _evaluator(o: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The evaluator (registered name and parameters) the options describe: real training (classifiers, GANs /
+    VAEs with ``--task generation``, zero-cost proxies), a user table, or the NAS-Bench-201 benchmark."""
+    if o["data"] is not None:
+        generation = o["task"] == "generation"
+        name = "generation" if generation else "zero_cost" if o["proxy"] else "train"
+        space = o["space"] or ("gan" if generation else "chain")
+        space_params = parse_params(o["space_param"] or [], "--space-param")
+        train_params = parse_params(o["train_param"] or [], "--train-param")
+        check_names(space_params, space_parameters(space), f"parameter of search space {space!r}",
+                    "--space-param")
+        check_names(train_params, evaluator_parameters(name), "training parameter", "--train-param")
+        training = {"data": o["data"], "data_params": data_params(o["data"], o["data_path"], o["target"],
+                                                                  None if generation else o["task"]),
+                    "space": space, "space_params": space_params, "epochs": o["epochs"], **train_params}
+        if o["proxy"]:
+            return name, {"proxies": o["proxy"], **zero_cost_params(training)}
+        return name, training
+    if o["table"] is not None:
+        if not o["arch_columns"]:
+            raise ValidationError("The '--arch-columns' option is required with '--table' (the columns that "
+                                  "define an architecture, comma-separated).")
+        return "table", {"table": o["table"], "arch_columns": split_list(o["arch_columns"], "--arch-columns"),
+                         "objective": o["objective"][0] if o["objective"] else None,
+                         "report_metric": o["report_metric"], "cost_metric": o["cost_metric"]}
+    if o["benchmark"] != "nb201":
+        raise ValidationError(f"The '--benchmark' option must be one of 'nb201' (or use --table CSV). "
+                              f"Got {o['benchmark']!r} instead.")
+    return "nb201", {"nb201_path": o["nb201_path"], "dataset": o["dataset"], "noisy": o["noisy"],
+                     "latency_device": o["latency_device"]}
+
+
+def run_search(config: SearchConfig, source: str | None) -> None:
+    """Build the study ``config`` describes (``source``: its file, None for the command line's options), run it
+    with a progress bar and print the best trial; exit code 1 when every trial of the run failed."""
+    study = build_study(config, source)
+    announce_upgrade(study.storage, config.storage)
+    run_and_report(study, RunOptions.from_config(config.run), config.run.max_failures, config.storage)
+
+
+def run_and_report(study: Study, options: RunOptions, max_failures: int | None, storage: str) -> None:
+    """Run ``study`` as ``options`` say, print its best trial, and end with exit code 1 (and the first distinct
+    reasons) when every trial of this run failed."""
+    first = len(study.trials)
+    run_with_progress(study, max_failures=max_failures, options=options)
+    print_best(study, storage)
+    exit_if_all_failed(study.trials[first:])
 
 
 def resume(
@@ -157,16 +205,23 @@ def resume(
     """Continue a stopped or killed study until its budget is spent; or join a study other processes (on this or
     other machines, through a shared database) are running, to search it together."""
     with cli_errors():
-        options = RunOptions(workers, executor, ray_address, trial_timeout, memory_limit_mb).check()
+        options = RunOptions(workers, executor, ray_address, trial_timeout, memory_limit_mb).check(
+            max_failures=max_failures)
         store = get_storage(storage)
         announce_upgrade(store, storage)
+        if n_trials is not None:  # before the study is loaded: loading takes over (and changes) it
+            Budget(n_trials=n_trials)
+            counted = sum(1 for t in store.get_trials(store.get_study_id(study)) if t.counted)
+            if n_trials < counted:
+                raise ValidationError(f"The '--n-trials' option of resume is the study's new total number of "
+                                      f"trials, at least the {counted} that study {study!r} has already counted. "
+                                      f"Got {n_trials} instead.")
         loaded = load_study(name=study, storage=store, take_over=True, join=join)
-        options.check_pruning(loaded.pruner is not None)
+        options.check(max_failures=max_failures, pruning=loaded.pruner is not None)
         if n_trials is not None:
             budget = Budget(n_trials=n_trials, timeout_s=loaded.budget.timeout_s, max_cost=loaded.budget.max_cost)
             spec = store.get_study_spec(loaded.study_id)
             spec["budget"] = budget.to_dict()
             store.update_study_spec(loaded.study_id, spec)
             loaded.budget = budget
-        run_with_progress(loaded, max_failures=max_failures, options=options)
-        print_best(loaded, storage)
+        run_and_report(loaded, options, max_failures, storage)

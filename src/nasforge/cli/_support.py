@@ -10,13 +10,15 @@ from typing import Any
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
-from nasforge.evaluators import Evaluator, NB201Evaluator, TableEvaluator
 from nasforge.exceptions import NasforgeError, ValidationError
-from nasforge.study import Study
+from nasforge.study import FrozenTrial, Study
+from nasforge.trial import TrialState
 
 console = Console()
 err_console = Console(stderr=True)
+MAX_LINE = 2000  # characters of an error line
 
 
 @contextmanager
@@ -25,17 +27,20 @@ def cli_errors() -> Iterator[None]:
     try:
         yield
     except NasforgeError as exc:
-        err_console.print(f"error: {str(exc).splitlines()[0]}", markup=False, highlight=False, soft_wrap=True)
+        lines = str(exc).splitlines() or [type(exc).__name__]
+        line = lines[0] if len(lines[0]) <= MAX_LINE else lines[0][:MAX_LINE] + " ..."  # a value's repr can be huge
+        err_console.print(f"error: {line}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
 
 
-def parse_params(items: Sequence[str]) -> dict[str, Any]:
-    """``["population_size=20", "improvement=first"]`` -> dict; values are JSON where they parse."""
+def parse_params(items: Sequence[str], option: str = "--param") -> dict[str, Any]:
+    """``["population_size=20", "improvement=first"]`` (given with ``option``) -> dict; values are JSON where they
+    parse."""
     params: dict[str, Any] = {}
     for item in items:
         key, sep, raw = item.partition("=")
         if not sep or not key.strip():
-            raise ValidationError(f"The '--param' option must look like NAME=VALUE. Got {item!r} instead.")
+            raise ValidationError(f"The '{option}' option must look like NAME=VALUE. Got {item!r} instead.")
         try:
             params[key.strip()] = json.loads(raw)
         except json.JSONDecodeError:
@@ -69,49 +74,37 @@ def data_params(data: str, path: str | None, target: str | None, task: str | Non
     return params
 
 
-def build_evaluator(*, benchmark: str, table: str | None, arch_columns: str | None, objectives: Sequence[str],
-                    nb201_path: str | None, dataset: str, noisy: bool, latency_device: str | None,
-                    report_metric: str | None, cost_metric: str | None, training: dict[str, Any] | None = None,
-                    generation: bool = False) -> Evaluator:
-    """The evaluator the search options describe: real training (classifiers, or GANs / VAEs with
-    ``generation``), a user table, or a tabular benchmark."""
-    if training is not None and generation:
-        from nasforge.evaluators import GenerationEvaluator
-
-        return GenerationEvaluator(**training)
-    if training is not None and "proxies" in training:
-        from nasforge.evaluators import ZeroCostEvaluator
-
-        return ZeroCostEvaluator(**training)
-    if training is not None:
-        from nasforge.evaluators import TrainingEvaluator
-
-        return TrainingEvaluator(**training)
-    if table is not None:
-        if not arch_columns:
-            raise ValidationError("The '--arch-columns' option is required with '--table' (the columns that "
-                                  "define an architecture, comma-separated).")
-        return TableEvaluator(table=table, arch_columns=split_list(arch_columns, "--arch-columns"),
-                              objective=objectives[0] if objectives else None, report_metric=report_metric,
-                              cost_metric=cost_metric)
-    if benchmark != "nb201":
-        raise ValidationError(f"The '--benchmark' option must be one of 'nb201' (or use --table CSV). "
-                              f"Got {benchmark!r} instead.")
-    return NB201Evaluator(nb201_path=nb201_path, dataset=dataset, noisy=noisy, latency_device=latency_device)
-
-
 def print_best(study: Study, storage_label: str) -> None:
-    """The best architecture, its metrics and where the study is stored."""
+    """The best architecture, its metrics and where the study is stored (user strings printed literally)."""
     best = study.best_trial
     counts = study.summary()["trials"]
-    console.print(f"study [bold]{study.name}[/]: " + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
+    console.print(Text.assemble("study ", (study.name, "bold"), ": ",
+                                ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))), soft_wrap=True)
     if best is None:
         console.print("no trial completed")
     else:
         console.print(f"best trial #{best.number}: {study.space.describe(best.arch)}", markup=False, soft_wrap=True)
         table = Table("metric", "value")
         for name, value in best.metrics.items():
-            table.add_row(name, f"{value:.6g}")
+            table.add_row(Text(name), f"{value:.6g}")
         console.print(table)
     console.print(f"stored in {storage_label} (nasforge show --study {study.name} --storage {storage_label})",
                   soft_wrap=True, markup=False)
+
+
+def exit_if_all_failed(trials: Sequence[FrozenTrial], shown: int = 3) -> None:
+    """Exit with code 1 when every one of ``trials`` (those of one run) failed, after printing the first
+    ``shown`` distinct failure reasons, one line each, on stderr."""
+    if not trials or any(t.state is not TrialState.FAIL for t in trials):
+        return
+    reasons: list[str] = []
+    for trial in trials:
+        lines = (trial.fail_reason or "").strip().splitlines()
+        reason = lines[0] if lines else "(no reason recorded)"
+        if reason not in reasons:
+            reasons.append(reason)
+    err_console.print(f"error: all {len(trials)} trials of this run failed; the first distinct reasons:",
+                      markup=False, highlight=False, soft_wrap=True)
+    for reason in reasons[:shown]:
+        err_console.print(f"  {reason}", markup=False, highlight=False, soft_wrap=True)
+    raise typer.Exit(1)

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from nasforge.cli._options import DEFAULT_STORAGE, StorageOpt
 from nasforge.cli._support import (
@@ -48,8 +49,8 @@ def train_best(
         extras = ("test_f1", "test_r2", "test_inception_score", "test_recon_mse", "test_fid", "params", "flops",
                   "latency_ms_b1", "train_time_s")
         names = [metric, *[n for n in extras if n in rows["best"][1] and n != metric]]
-        table = Table("model", *names, title=f"train-best {study}: train + validation, "
-                      f"{epochs or evaluator.epochs} epochs, scored on the test set")
+        table = Table("model", *names, title=Text(f"train-best {study}: train + validation, "  # the name as it is
+                                                  f"{epochs or evaluator.epochs} epochs, scored on the test set"))
         for label, (_, metrics) in rows.items():
             table.add_row(label, *[f"{metrics.get(n, float('nan')):.4g}" for n in names])
         console.print(table)

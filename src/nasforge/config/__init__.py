@@ -1,8 +1,8 @@
-"""Searches described in YAML: ``nasforge run CONFIG.yaml`` (schema: :class:`SearchConfig`)."""
+"""Searches described as data: ``nasforge run CONFIG.yaml`` and ``nasforge search`` (whose options fill the same
+schema, :class:`SearchConfig`) both build their study with :func:`build_study`."""
 
-from __future__ import annotations
-
-from nasforge.config._load import build_study, check_config, load_config
+from nasforge.config._build import build_study, check_config, check_evaluator_params
+from nasforge.config._load import load_config, parse_config
 from nasforge.config._schema import (
     BudgetConfig,
     EvaluatorConfig,
@@ -13,4 +13,4 @@ from nasforge.config._schema import (
 )
 
 __all__ = ["BudgetConfig", "EvaluatorConfig", "RunConfig", "SearchConfig", "StrategyConfig", "WarmStartConfig",
-           "build_study", "check_config", "load_config"]
+           "build_study", "check_config", "check_evaluator_params", "load_config", "parse_config"]

@@ -1,4 +1,5 @@
-"""Read a YAML search config, apply ``KEY=VALUE`` overrides, validate it, and build the study it describes.
+"""Read a YAML search config, apply ``KEY=VALUE`` overrides and validate it (building the study it describes is
+``config/_build.py``).
 
 Every error is one line that names the file, the key (dotted path), what was wrong and what is allowed.
 """
@@ -8,16 +9,13 @@ from __future__ import annotations
 import difflib
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pydantic
 import yaml
 
 from nasforge.config._schema import SearchConfig
 from nasforge.exceptions import NasforgeError, ValidationError
-
-if TYPE_CHECKING:
-    from nasforge.study import Study
 
 # A config is a few dozen keys. These bounds stop a hostile file before it costs memory: YAML aliases can make a
 # few hundred bytes expand to billions of values (the "billion laughs"), which pydantic would then walk and copy.
@@ -101,23 +99,38 @@ def _fields(model: type[pydantic.BaseModel], path: tuple[Any, ...]) -> list[str]
     return list(model.model_fields)
 
 
-def _message(source: str, error: pydantic.ValidationError) -> str:
+def _message(source: str | None, error: pydantic.ValidationError) -> str:
+    """One line for the first error: ``SOURCE: KEY: what was wrong``. A check of the library (a budget, the run
+    options) keeps its own message; with ``source`` None (the command line's options) it is the whole line."""
     first = error.errors()[0]
     location = tuple(first["loc"])
-    where = ".".join(str(p) for p in location) or "(top level)"
-    if first["type"] == "extra_forbidden":
+    where = ".".join(str(p) for p in location)
+    cause = first.get("ctx", {}).get("error")
+    prefix = "" if source is None else f"{source}: "
+    if isinstance(cause, NasforgeError):
+        text = str(cause) if source is None else prefix + (f"{where}: " if where else "") + str(cause)
+    elif first["type"] == "extra_forbidden":
         allowed = _fields(SearchConfig, location[:-1])
         close = difflib.get_close_matches(str(location[-1]), allowed, n=1)
         hint = f" Did you mean {close[0]!r}?" if close else ""
-        text = f"{source}: unknown key {_shown(where)}.{hint} Allowed here: {', '.join(allowed)}."
+        text = f"{prefix}unknown key {_shown(where)}.{hint} Allowed here: {', '.join(allowed)}."
     elif first["type"] == "missing":
-        text = f"{source}: the key {_shown(where)} is required."
+        text = f"{prefix}the key {_shown(where)} is required."
     else:
         got = first.get("input")
         shown = "" if isinstance(got, dict) else f" Got {_shown(got)}."
-        text = f"{source}: {_cut(where)}: {_cut(first['msg'].removeprefix('Value error, '))}.{shown}"
+        text = f"{prefix}{_cut(where or '(top level)')}: {_cut(first['msg'].removeprefix('Value error, '))}.{shown}"
     more = len(error.errors()) - 1
     return text + (f" ({more} more error{'s' if more > 1 else ''} after this one.)" if more else "")
+
+
+def parse_config(data: dict[str, Any], source: str | None = None) -> SearchConfig:
+    """Validate ``data`` (a parsed YAML file, or the command line's options) as a :class:`SearchConfig`; errors
+    are one line naming ``source`` and the key."""
+    try:
+        return SearchConfig.model_validate(data)
+    except pydantic.ValidationError as exc:
+        raise ValidationError(_message(source, exc)) from None
 
 
 def _override(data: dict[str, Any], assignment: str) -> None:
@@ -179,78 +192,4 @@ def load_config(path: str | Path, overrides: Sequence[str] = ()) -> SearchConfig
                               f"budget ...). Got a {type(data).__name__}.")
     for assignment in overrides:
         _override(data, assignment)
-    try:
-        return SearchConfig.model_validate(data)
-    except pydantic.ValidationError as exc:
-        raise ValidationError(_message(source, exc)) from None
-
-
-def check_config(config: SearchConfig, source: str = "config") -> tuple[Any, Any]:
-    """Build the evaluator and the strategy of ``config`` and check its objectives and constraints (nothing is
-    stored or evaluated); returns the evaluator and the strategy."""
-    from nasforge.config._components import with_max_budget
-    from nasforge.evaluators import create_evaluator
-    from nasforge.strategies import create_strategy
-    from nasforge.study import parse_constraints, parse_objectives
-
-    def where(section: str, exc: NasforgeError) -> ValidationError:
-        return ValidationError(f"{source}: {section}: {exc}")
-
-    try:
-        evaluator = create_evaluator(config.evaluator.name, **config.evaluator.params)
-    except NasforgeError as exc:
-        raise where("evaluator", exc) from None
-    params = with_max_budget(config.strategy.name, dict(config.strategy.params), getattr(evaluator, "epochs", None))
-    try:
-        strategy = create_strategy(config.strategy.name, seed=config.seed, **params)
-    except NasforgeError as exc:
-        raise where("strategy", exc) from None
-    try:
-        if config.objectives is not None:
-            parse_objectives(config.objectives)
-    except NasforgeError as exc:
-        raise where("objectives", exc) from None
-    try:
-        constraints = parse_constraints(config.constraints or None)
-    except NasforgeError as exc:
-        raise where("constraints", exc) from None
-    space = evaluator.natural_space()
-    if space is not None:  # the metrics and the strategy against the evaluator, as create_study checks them
-        from nasforge.study import Budget, check_study
-
-        try:
-            check_study(evaluator=evaluator, space=space, strategy=strategy,
-                        objectives=parse_objectives(config.objectives or evaluator.default_objective()),
-                        constraints=constraints, budget=Budget(max_cost=config.budget.max_cost),
-                        allow_test_objective=config.allow_test_objective)
-        except NasforgeError as exc:
-            raise where("study", exc) from None
-    return evaluator, strategy
-
-
-def build_study(config: SearchConfig, source: str = "config") -> Study:
-    """Create the study ``config`` describes (components built and checked; nothing evaluated yet)."""
-    from nasforge.storages import get_storage
-    from nasforge.study import Budget, create_study, load_study
-    from nasforge.study._pruners import create_pruner
-
-    evaluator, strategy = check_config(config, source)
-    budget = config.budget
-    store = get_storage(config.storage)
-    warm: Any = None
-    if config.warm_start is not None and config.warm_start.study is not None:
-        warm = load_study(name=config.warm_start.study, storage=store)
-    elif config.warm_start is not None and config.warm_start.proxy is not None:
-        from nasforge.config._components import proxy_warm_start
-
-        training = config.evaluator.params if config.evaluator.name == "train" else None
-        warm = proxy_warm_start(evaluator, training, config.warm_start.proxy, pool=config.warm_start.pool,
-                                top=config.warm_start.top, seed=config.seed)
-    return create_study(evaluator=evaluator, strategy=strategy, objectives=config.objectives,
-                        budget=Budget(n_trials=budget.n_trials, timeout_s=budget.timeout_s, max_cost=budget.max_cost),
-                        storage=store, name=config.study, pruner=create_pruner(
-                            None if config.pruner is None else {"name": config.pruner}),
-                        constraints=config.constraints or None, warm_start=warm,
-                        warm_start_top=config.warm_start.top if config.warm_start else 10,
-                        allow_duplicates=config.allow_duplicates,
-                        allow_test_objective=config.allow_test_objective)
+    return parse_config(data, source)

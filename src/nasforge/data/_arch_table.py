@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-import gzip
+import math
 import os
 from dataclasses import dataclass
 from functools import lru_cache
@@ -11,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from nasforge.data._csv import read_csv
 from nasforge.exceptions import ValidationError
 
 Value = str | int | float
@@ -48,17 +48,6 @@ def _typed(values: list[str]) -> list[Value]:
     return list(values)
 
 
-def _open(path: Path) -> list[dict[str, str]]:
-    opener = gzip.open if path.suffix == ".gz" else open
-    try:
-        with opener(path, "rt", newline="") as handle:
-            rows = list(csv.DictReader(handle))
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise ValidationError(f"The 'table' parameter must be a readable CSV file. "
-                              f"Got {str(path)!r} instead ({exc}).") from exc
-    return rows
-
-
 def load_arch_table(path: str | os.PathLike[str], arch_columns: tuple[str, ...]) -> ArchTable:
     """Load ``path`` (CSV, optionally gzip'd); ``arch_columns`` are the architecture decisions.
 
@@ -72,11 +61,11 @@ def _load(path: str, arch_columns: tuple[str, ...]) -> ArchTable:
     file = Path(path)
     if not file.is_file():
         raise ValidationError(f"The 'table' parameter must be an existing CSV file. Got {path!r} instead.")
-    rows = _open(file)
+    table = read_csv(file, "table")
+    rows, header = table.rows, table.header
     if not rows:
         raise ValidationError(f"The 'table' parameter must be a CSV with a header and at least one row. "
                               f"Got {path!r}, which has no rows.")
-    header = list(rows[0])
     if not arch_columns:
         raise ValidationError("The 'arch_columns' parameter must name at least one column. Got [] instead.")
     missing = [c for c in arch_columns if c not in header]
@@ -86,7 +75,7 @@ def _load(path: str, arch_columns: tuple[str, ...]) -> ArchTable:
     if len(set(arch_columns)) != len(arch_columns):
         raise ValidationError(f"The 'arch_columns' parameter must name each column once. "
                               f"Got {list(arch_columns)} instead.")
-    columns = {c: [row.get(c) or "" for row in rows] for c in header}
+    columns = {c: [row[c] for row in rows] for c in header}
     typed = {c: _typed(columns[c]) for c in arch_columns}
     keys = [tuple(typed[c][r] for c in arch_columns) for r in range(len(rows))]
     metric_names = []
@@ -94,9 +83,13 @@ def _load(path: str, arch_columns: tuple[str, ...]) -> ArchTable:
         if c in arch_columns:
             continue
         try:
-            [float(v) for v in columns[c]]
+            values = [float(v) for v in columns[c]]
         except ValueError:
             continue
+        for row, value in enumerate(values):
+            if not math.isfinite(value):  # +inf would win every comparison, nan none
+                raise ValidationError(f"The metric column {c!r} of {path} must hold finite numbers. Got "
+                                      f"{columns[c][row]!r} on line {table.lines[row]} instead.")
         metric_names.append(c)
     if not metric_names:
         raise ValidationError(f"The table {path} must have at least one numeric column besides the "

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -10,6 +9,8 @@ from typing import Any
 
 import numpy as np
 
+from nasforge._suggest import check_names, keyword_names
+from nasforge.data._csv import read_csv
 from nasforge.data._dataset import Dataset, make_dataset
 from nasforge.data._idx import find_idx_files, read_idx
 from nasforge.exceptions import ValidationError
@@ -68,14 +69,10 @@ def load_csv(path: str | os.PathLike[str], target: str, task: str = "classificat
     """A CSV with a header: every column but ``target`` is a numeric feature. Class labels may be strings
     (they are numbered in sorted order)."""
     file = Path(path)
-    try:
-        with open(file, newline="") as handle:
-            rows = list(csv.DictReader(handle))
-    except OSError as exc:
-        raise ValidationError(f"The 'path' parameter must be a readable CSV file. Got {str(file)!r} ({exc}).") from exc
+    table = read_csv(file, "path")
+    rows, header = table.rows, table.header
     if not rows:
         raise ValidationError(f"The CSV {str(file)!r} has no rows.")
-    header = list(rows[0])
     if target not in header:
         raise ValidationError(f"The 'target' parameter must name a column of {file.name}: {', '.join(header)}. "
                               f"Got {target!r} instead.")
@@ -123,7 +120,13 @@ def load_dataset(name: str, **params: Any) -> Dataset:
     """Load a dataset by name: digits, diabetes, fashion_mnist, idx (path), csv (path, target, task), npz."""
     if name not in DATASETS:
         raise ValidationError(f"The 'data' parameter must be one of {', '.join(DATASETS)}. Got {name!r} instead.")
+    check_names(params, dataset_parameters(name), f"parameter of data set {name!r}")
     try:
         return DATASETS[name](**params)
     except TypeError as exc:
         raise ValidationError(f"Bad parameters for dataset {name!r}: {exc}.") from exc
+
+
+def dataset_parameters(name: str) -> list[str] | None:
+    """The parameter names of the data set ``name``'s loader (None for an unknown data set)."""
+    return keyword_names(DATASETS[name]) if name in DATASETS else None

@@ -5,10 +5,9 @@ from __future__ import annotations
 from nasforge.evaluators import Evaluator
 from nasforge.exceptions import ValidationError
 from nasforge.executors._base import Executor
+from nasforge.executors._options import EXECUTORS
 from nasforge.executors._process import ProcessExecutor
 from nasforge.executors._ray import RayExecutor
-
-EXECUTORS = ("process", "ray")
 
 
 def create_executor(name: str, evaluator: Evaluator, n_workers: int, *, trial_timeout_s: float | None = None,

@@ -505,28 +505,19 @@ class Study:
             memory_limit_mb: the most memory a worker process may take (process executor); an evaluation that
                 needs more FAILS with a MemoryError as its reason.
         """
-        from nasforge._validation import check_float, check_int
-        from nasforge.executors import EXECUTORS, create_executor
+        from nasforge.executors import check_run_options, create_executor
         from nasforge.study._parallel import optimize_with
 
         budget = budget or self.budget
         if budget.is_unlimited():
             raise ValidationError("The 'budget' of optimize must set n_trials, timeout_s or max_cost.")
-        check_int("Study.optimize", "n_workers", n_workers, minimum=1)
-        if executor not in EXECUTORS:
-            raise ValidationError(f"The 'executor' parameter of Study.optimize must be one of "
-                                  f"{', '.join(EXECUTORS)}. Got {executor!r} instead.")
-        if trial_timeout_s is not None:
-            check_float("Study.optimize", "trial_timeout_s", trial_timeout_s, minimum=0, strict_minimum=True)
-        if memory_limit_mb is not None:
-            check_int("Study.optimize", "memory_limit_mb", memory_limit_mb, minimum=64)
+        check_run_options(n_workers=n_workers, executor=executor, ray_address=ray_address,
+                          trial_timeout_s=trial_timeout_s, memory_limit_mb=memory_limit_mb,
+                          max_failures=max_failures, pruning=self.pruner is not None)
         elsewhere = (n_workers > 1 or executor != "process" or trial_timeout_s is not None
                      or memory_limit_mb is not None)
         if elsewhere and self.evaluator is None:
             raise ValidationError("This study has no evaluator; use ask() and tell() instead of optimize().")
-        if elsewhere and self.pruner is not None:
-            raise ValidationError("Pruning reads each trial's per-epoch reports in this process: run it with "
-                                  "n_workers=1, the process executor and no trial timeout or memory limit.")
         callbacks = list(callbacks)
         self._stop = False
         self.stop_reason = None
