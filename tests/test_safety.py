@@ -44,7 +44,9 @@ def test_the_dashboard_listens_on_loopback_only_and_inserts_no_html(tmp_path: Pa
     from nasforge.cli import app
     from nasforge.dashboard import serve
     from nasforge.dashboard._page import PAGE
+    from nasforge.storages import get_storage
 
+    get_storage(f"sqlite:///{tmp_path / 'd.db'}").close()  # the dashboard only reads an existing storage
     server = serve(f"sqlite:///{tmp_path / 'd.db'}", port=0)
     try:
         assert server.server_address[0] == "127.0.0.1"

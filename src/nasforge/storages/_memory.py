@@ -205,5 +205,5 @@ class InMemoryStorage(BaseStorage):
             if states is None:
                 return list(trials.trials)
             # through the state index: asking for the RUNNING trials costs what is running, not the study
-            numbers = sorted(n for state in set(states) for n in trials.by_state[state])
+            numbers = sorted(n for state in set(states) for n in trials.by_state.get(state, {}))
             return [trials.trials[n] for n in numbers]

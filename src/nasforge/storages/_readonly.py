@@ -113,8 +113,9 @@ class ReadOnlySQLStorage(BaseStorage):
                     what = "a folder, not a file" if path.is_dir() else "not found"
                     raise StorageError(f"No SQLite file at {str(path)!r} ({what}); a command that only reads "
                                        "creates none.")
+                where = path.resolve()  # every connection opens this file, whatever the working folder is then
                 self.engine = sa.create_engine("sqlite://", poolclass=NullPool,
-                                               creator=lambda: open_sqlite_readonly(path, busy_timeout_s))
+                                               creator=lambda: open_sqlite_readonly(where, busy_timeout_s))
                 self._install_sqlite_hooks()
             else:
                 self.engine = sa.create_engine(parsed, pool_pre_ping=True)

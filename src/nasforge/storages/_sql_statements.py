@@ -58,4 +58,3 @@ FINISH = (trials_table.update()
           .values(state=sa.bindparam("new_state"), metrics=sa.bindparam("new_metrics"),
                   fail_reason=sa.bindparam("new_reason"), finished_at=sa.bindparam("new_finished")))
 FINISH_RETURNING = FINISH.returning(*trials_table.c)
-TRIAL = sa.select(trials_table).where(_t.trial_id == sa.bindparam("trial_id"))
