@@ -101,3 +101,19 @@ def test_report_bad_input(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "No study named 'nope'" in result.stderr
     result = runner.invoke(app, ["report", "nope", "--storage", url, "--top", "0"])
     assert result.exit_code == 2 and "'--top' option must be an int >= 1" in result.stderr
+
+
+def test_default_report_file_stays_in_this_folder(tmp_path: Path, nb201_path: str,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """A study name may hold '/' and '..': the default file name keeps only safe characters, in this folder."""
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    study = create_study(evaluator=NB201Evaluator(nb201_path=nb201_path), strategy=create_strategy("random", seed=0),
+                         storage=url, name="../up/x y", budget=Budget(n_trials=5))
+    study.optimize()
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    result = runner.invoke(app, ["report", "../up/x y", "--storage", url])
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in work.iterdir()] == ["_up_x_y.html"]
+    assert not (tmp_path / "up").exists()

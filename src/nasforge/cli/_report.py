@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated
 
@@ -13,7 +14,8 @@ from nasforge.cli._support import cli_errors, console
 def report(
     study: Annotated[str, typer.Argument(help="Name of the study.")],
     storage: Annotated[str, typer.Option("--storage", help="Database URL.")] = "sqlite:///nasforge.db",
-    out: Annotated[Path | None, typer.Option(help="The HTML file (default: STUDY.html).")] = None,
+    out: Annotated[Path | None, typer.Option(help="The HTML file (default: STUDY.html in this folder, other "
+                                                  "characters than letters, digits, '.', '-', '_' as '_').")] = None,
     plots: Annotated[Path | None, typer.Option(help="Also write every plot as PNG and SVG into this folder.")] = None,
     top: Annotated[int, typer.Option(help="How many of the best trials to list.")] = 15,
 ) -> None:
@@ -26,7 +28,7 @@ def report(
     with cli_errors():
         if top < 1:
             raise ValidationError(f"The '--top' option must be an int >= 1. Got {top} instead.")
-        target = out or Path(f"{study}.html")
+        target = out or Path(re.sub(r"[^\w.-]", "_", study).lstrip(".") + ".html")  # a name may hold / or ..
         if target.is_dir():
             raise ValidationError(f"The '--out' option must be a file path. Got {str(target)!r}, a folder.")
         if plots is not None and plots.exists() and not plots.is_dir():
