@@ -292,6 +292,10 @@ BAD_INPUTS = [
     (["run", "{tmp}/warm_top.yaml"], "warm_start.top: The 'warm_start_top' parameter of create_study must be"),
     (["run", "{tmp}/existing.yaml"], "A study named 'done' already exists"),
     (["run", "{tmp}/bomb.yaml"], "expands to more than 100000 values"),
+    (["search", "--cost-metric", "seconds"], "'--cost-metric' option needs '--table'"),
+    (["search", "--data", "digits", "--arch-columns", "a,b"], "'--arch-columns' option needs '--table'"),
+    (["search", "--table", "{table}", "--arch-columns", "depth", "--objective", "test:max", "--allow-test-objective",
+      "--max-cost", "10"], "'max_cost' budget of create_study needs"),
     # -- reading: list, show, report, dashboard, export on storages --
     (["list", "--storage", "{tmp}/missing.db"], "No SQLite file at"),
     (["list", "--storage", "{corrupt_db}"], "cannot be read: file is not a database"),
@@ -509,3 +513,16 @@ def test_benchmark_all_strategies_writes_json(tmp_path: Path, nb201_path: str) -
     assert {"bo", "bananas", "bo_local_search", "qlearning", "nsga2", "genetic", "reinforce"} <= {
         r["strategy"] for r in rows}
     assert all(set(r["at"]) == {"5", "20"} and r["seeds"] == 2 for r in rows)
+
+
+def test_allow_test_objective_lets_a_search_select_by_test_data(tmp_path: Path, nb201_path: str) -> None:
+    url = f"sqlite:///{tmp_path / 't.db'}"
+    refused = runner.invoke(app, ["search", "--objective", "test_acc:max", "--n-trials", "3", "--nb201-path",
+                                  nb201_path, "--storage", url, "--study", "t"])
+    assert refused.exit_code == 2 and "test metric" in refused.stderr
+    result = runner.invoke(app, ["search", "--objective", "test_acc:max", "--allow-test-objective", "--n-trials", "3",
+                                 "--nb201-path", nb201_path, "--storage", url, "--study", "t"])
+    assert result.exit_code == 0, result.output
+    store = get_storage(url)
+    assert store.get_study_spec(store.get_study_id("t"))["allow_test_objective"] is True
+    assert len(store.get_trials(store.get_study_id("t"))) == 3

@@ -64,7 +64,8 @@ def search(
                                                               "optimizer, schedule, weight_decay, l1, cv_folds, "
                                                               "train_subset, threads, seed ...")] = None,
     nb201_path: Nb201Opt = None,
-    noisy: Annotated[bool, typer.Option(help="Single-run (noisy) observations, where the table has them.")] = False,
+    noisy: Annotated[bool, typer.Option(help="NAS-Bench-201 (CIFAR-10): simulated single-run observations, the "
+                                            "validation accuracy plus seeded noise.")] = False,
     latency_device: Annotated[str | None, typer.Option(help="Device of the latency_ms metric.")] = None,
     strategy: Annotated[str, typer.Option(help="random, grid, evolution, local_search ...")] = "evolution",
     param: Annotated[list[str] | None, typer.Option(help="Strategy parameter NAME=VALUE (repeatable).")] = None,
@@ -142,6 +143,11 @@ def search_config(**options: Any) -> SearchConfig:
 def _evaluator(o: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """The evaluator (registered name and parameters) the options describe: real training (classifiers, GANs /
     VAEs with ``--task generation``, zero-cost proxies), a user table, or the NAS-Bench-201 benchmark."""
+    if o["table"] is None:
+        for option in ("arch_columns", "report_metric", "cost_metric"):
+            if o[option] is not None:
+                raise ValidationError(f"The '--{option.replace('_', '-')}' option needs '--table' (it names columns "
+                                      f"of a user table). Got {o[option]!r} without one.")
     if o["data"] is not None:
         generation = o["task"] == "generation"
         name = "generation" if generation else "zero_cost" if o["proxy"] else "train"
