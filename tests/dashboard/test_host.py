@@ -12,6 +12,7 @@ import pytest
 from nasforge import create_study
 from nasforge.dashboard import serve
 from nasforge.dashboard._server import host_allowed
+from nasforge.storages import get_storage
 from tests.conftest import toy_space
 
 NAME = "secret-study"
@@ -68,6 +69,7 @@ def test_host_allowed_parses_ports_and_brackets() -> None:
 
 
 def test_a_server_bound_to_another_address_also_answers_that_address(tmp_path: Path) -> None:
+    get_storage(f"sqlite:///{tmp_path / 'd.db'}").close()  # the dashboard only reads: the storage must exist
     server = serve(f"sqlite:///{tmp_path / 'd.db'}", port=0, host="127.0.0.2")
     try:
         allowed = server.RequestHandlerClass.allowed_hosts  # type: ignore[attr-defined]

@@ -105,7 +105,7 @@ def _count(url: str, name: str) -> int:
 
 def test_chaos_sigkill_five_times_then_resume_gives_the_uninterrupted_result(tmp_path: Path, nb201_path: str) -> None:
     url = f"sqlite:///{tmp_path / 'chaos.db'}"
-    n_trials = 400
+    n_trials = 2000  # the loop runs hundreds of trials a second: enough for five kills in flight
     search = ["search", "--nb201-path", nb201_path, "--strategy", "evolution", "--seed", "7",
               "--n-trials", str(n_trials), "--storage", url]
     rng = random.Random(0)
