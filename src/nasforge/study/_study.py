@@ -35,8 +35,9 @@ from nasforge.study._liveness import (
     process_seed,
 )
 from nasforge.study._objectives import Objective, primary_score
-from nasforge.study._pareto import hypervolume, nondominated, objective_values
+from nasforge.study._pareto import objective_values
 from nasforge.study._pruners import Pruner
+from nasforge.study._results import StoredResults
 from nasforge.trial import INTERRUPTED, FrozenTrial, TrialState
 
 Callback = Callable[["Study", FrozenTrial], None]
@@ -46,7 +47,7 @@ Callback = Callable[["Study", FrozenTrial], None]
 MAX_REUSED = 1000
 
 
-class Study:
+class Study(StoredResults):
     """One search: a space, a strategy, an evaluator, objectives and a budget, kept in a storage.
 
     Build one with :func:`nasforge.create_study` or reopen one with :func:`nasforge.load_study`.
@@ -257,15 +258,6 @@ class Study:
 
     # -- results -----------------------------------------------------------------------------------
     @property
-    def trials(self) -> list[FrozenTrial]:
-        """All trials, by number."""
-        return self.storage.get_trials(self.study_id)
-
-    def completed_trials(self) -> list[FrozenTrial]:
-        """COMPLETE trials, by number."""
-        return self.storage.get_trials(self.study_id, [TrialState.COMPLETE])
-
-    @property
     def best_trial(self) -> FrozenTrial | None:
         """The COMPLETE trial with the best primary objective (the earliest on ties), or None.
 
@@ -279,36 +271,6 @@ class Study:
         if not self._looping:
             self._sync()
         return self._best
-
-    def feasible_trials(self) -> list[FrozenTrial]:
-        """COMPLETE trials that carry every objective and satisfy every constraint."""
-        return [t for t in self.completed_trials()
-                if objective_values(self.objectives, t) is not None and self._violation(t) == 0]
-
-    def pareto_front(self) -> list[FrozenTrial]:
-        """The feasible COMPLETE trials that no other feasible trial dominates on the objectives, by number."""
-        trials = self.feasible_trials()
-        if not trials:
-            return []
-        points = np.stack([objective_values(self.objectives, t) for t in trials])  # type: ignore[misc]
-        mask = nondominated(points, self.objectives)
-        return [t for t, keep in zip(trials, mask, strict=True) if keep]
-
-    def hypervolume(self, reference: Sequence[float] | None = None) -> float:
-        """Hypervolume of the Pareto front (objectives in their own units) against ``reference``.
-
-        The default reference is the worst value of each objective among the feasible trials (the nadir of
-        what the study saw), which makes the figure comparable only within one study; pass a fixed reference
-        to compare studies.
-        """
-        trials = self.feasible_trials()
-        if not trials:
-            return 0.0
-        points = np.stack([objective_values(self.objectives, t) for t in trials])  # type: ignore[misc]
-        if reference is None:
-            reference = [float(points[:, i].min() if o.direction == "max" else points[:, i].max())
-                         for i, o in enumerate(self.objectives)]
-        return hypervolume(points, self.objectives, reference)
 
     @property
     def n_counted(self) -> int:

@@ -12,14 +12,12 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TypeAlias
 
-import numpy as np
-
 from nasforge.exceptions import NasforgeError, StorageError
 from nasforge.spaces import SearchSpace, create_space
 from nasforge.storages import BaseStorage, get_storage
 from nasforge.study._constraints import Constraint, parse_constraints, total_violation
 from nasforge.study._objectives import Objective, parse_objectives, primary_score
-from nasforge.study._pareto import hypervolume, nondominated, objective_values
+from nasforge.study._results import StoredResults
 from nasforge.study._stored import StoredSpace
 from nasforge.study._study import Study
 from nasforge.trial import FrozenTrial, TrialState
@@ -75,7 +73,7 @@ def _cost_metric(entry: dict[str, Any] | None) -> str | None:
     return value if isinstance(value, str) else None
 
 
-class StudyView:
+class StudyView(StoredResults):
     """A stored study, read-only. Build one with :func:`read_study`.
 
     It offers what ``Study`` offers a reader (trials, best trial, Pareto front, hypervolume, summary) from the
@@ -112,43 +110,9 @@ class StudyView:
 
     # -- trials --------------------------------------------------------------------------------------
     @property
-    def trials(self) -> list[FrozenTrial]:
-        """All trials, by number."""
-        return self.storage.get_trials(self.study_id)
-
-    def completed_trials(self) -> list[FrozenTrial]:
-        """COMPLETE trials, by number."""
-        return self.storage.get_trials(self.study_id, [TrialState.COMPLETE])
-
-    @property
     def best_trial(self) -> FrozenTrial | None:
         """The COMPLETE feasible trial with the best primary objective (the same rule as ``Study.best_trial``)."""
         return best_of(self.completed_trials(), self.objectives, self.constraints)
-
-    def feasible_trials(self) -> list[FrozenTrial]:
-        """COMPLETE trials that carry every objective and satisfy every constraint."""
-        return [t for t in self.completed_trials() if objective_values(self.objectives, t) is not None
-                and total_violation(self.constraints, t) == 0]
-
-    def pareto_front(self) -> list[FrozenTrial]:
-        """The feasible COMPLETE trials that no other feasible trial dominates on the objectives, by number."""
-        trials = self.feasible_trials()
-        if not trials:
-            return []
-        points = np.stack([objective_values(self.objectives, t) for t in trials])  # type: ignore[misc]
-        return [t for t, keep in zip(trials, nondominated(points, self.objectives), strict=True) if keep]
-
-    def hypervolume(self, reference: Sequence[float] | None = None) -> float:
-        """Hypervolume of the Pareto front against ``reference`` (default: the worst feasible value of each
-        objective, as ``Study.hypervolume``)."""
-        trials = self.feasible_trials()
-        if not trials:
-            return 0.0
-        points = np.stack([objective_values(self.objectives, t) for t in trials])  # type: ignore[misc]
-        if reference is None:
-            reference = [float(points[:, i].min() if o.direction == "max" else points[:, i].max())
-                         for i, o in enumerate(self.objectives)]
-        return hypervolume(points, self.objectives, reference)
 
     def summary(self) -> dict[str, Any]:
         """Counts per state and the best trial's metrics (the shape of ``Study.summary``)."""
