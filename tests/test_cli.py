@@ -213,6 +213,9 @@ BAD_INPUTS = [
     # -- reading: list, show, report, dashboard, export on storages --
     # -- hostile names and output --
     # -- benchmark --
+    (["benchmark", "--json", "."], "'--json' option must be a writable file path"),  # a folder: before the run
+    (["benchmark", "--json", "{corrupt}/b.json"], "'--json' option must be a writable file path"),
+    (["benchmark", "--seed-start", "-1"], "'--seed-start' option"),
 ]
 
 
