@@ -326,6 +326,9 @@ BAD_INPUTS = [
     (["report", "a\x1b[31mb"], "No study named 'a\\x1b[31mb'"),
     (["export", "two\nlines"], "No study named 'two\\nlines'"),
     # -- benchmark --
+    (["benchmark", "--json", "."], "'--json' option must be a writable file path"),  # a folder: before the run
+    (["benchmark", "--json", "{corrupt}/b.json"], "'--json' option must be a writable file path"),
+    (["benchmark", "--seed-start", "-1"], "'--seed-start' option"),
 ]
 
 
@@ -505,9 +508,14 @@ def test_benchmark_all_strategies_writes_json(tmp_path: Path, nb201_path: str) -
 
     out = tmp_path / "b.json"
     result = runner.invoke(app, ["benchmark", "--nb201-path", nb201_path, "--strategies", "all", "--seeds", "2",
-                                 "--datasets", "cifar10", "--checkpoints", "5,20", "--json", str(out)])
+                                 "--seed-start", "7", "--datasets", "cifar10", "--checkpoints", "5,20",
+                                 "--json", str(out)])
     assert result.exit_code == 0, result.output
-    rows = json.loads(out.read_text())["results"]["cifar10"]
+    data = json.loads(out.read_text())
+    assert data["seeds"] == [7, 8]  # the seeds used are on record
+    rows = data["results"]["cifar10"]
+    assert all(r["seed_ids"] == [7, 8] and len(r["per_seed"]["at"]["20"]) == 2 for r in rows)
+    assert all(r["at"]["20"]["ci"][0] <= r["at"]["20"]["mean"] <= r["at"]["20"]["ci"][1] for r in rows)
     from nasforge.strategies import get_strategy_class
     assert [r["strategy"] for r in rows] == [n for n in list_strategies() if not get_strategy_class(n).multi_fidelity]
     assert {"bo", "bananas", "bo_local_search", "qlearning", "nsga2", "genetic", "reinforce"} <= {
