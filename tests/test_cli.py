@@ -310,6 +310,11 @@ BAD_INPUTS = [
     (["export", "x", "--format", "json", "--out", "{corrupt}"], "'--out' option must be a folder"),
     (["export", "x", "--weights", "{corrupt}"], "'weights' file"),
     (["export", "x", "--weights", "{table}"], "'weights' file"),
+    (["report", "done", "--out", "/proc/nasforge/report.html"], "error: cannot use '/proc/nasforge"),
+    (["export", "done", "--format", "json", "--out", "/proc/nasforge"], "error: cannot use '/proc/nasforge"),
+    (["train-best", "--study", "done", "--storage", "{tmp}/missing.db"], "No SQLite file at"),
+    (["resume", "--study", "done", "--storage", "{tmp}/missing.db"], "No SQLite file at"),
+    (["train-best", "--study", "done"], "does not train networks; train-best needs a study searched with --data"),
     # -- hostile names and output --
     (["run", str(HOSTILE_INPUTS / "bomb.yaml")], "expands to more than 100000 values"),
     (["run", str(HOSTILE_INPUTS / "cycle.yaml")], "a YAML alias refers to the value that contains it"),

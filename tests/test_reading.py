@@ -207,3 +207,31 @@ def test_dashboard_refuses_a_missing_storage_before_serving(tmp_path: Path) -> N
     with pytest.raises(StorageError, match="No SQLite file at"):
         serve(f"sqlite:///{tmp_path / 'typo.db'}", port=0)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_stored_terminal_escapes_are_shown_not_obeyed(tmp_path: Path, table_csv: str) -> None:
+    """A name or fail reason written into the database by another program (or an older version) cannot clear the
+    screen, retitle the terminal or colour the output: list and show print the escapes literally."""
+    db = tmp_path / "s.db"
+    table_study(db, table_csv)
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE nasforge_studies SET name = ? WHERE name = 't'", ("\x1b]0;pwned\x07\x1b[2Jevil",))
+    conn.execute("UPDATE nasforge_trials SET fail_reason = ? WHERE state = 'FAIL'", ("\x1b[31mred\r\u202ecode",))
+    conn.commit()
+    conn.close()
+    url = f"sqlite:///{db}"
+    listed = runner.invoke(app, ["list", "--storage", url], env=ENV)
+    shown = runner.invoke(app, ["show", "--study", "\x1b]0;pwned\x07\x1b[2Jevil", "--storage", url], env=ENV)
+    for result in (listed, shown):
+        assert result.exit_code == 0, result.output
+        assert "\x1b" not in result.output and "\x07" not in result.output and "\u202e" not in result.output
+        assert "\\x1b]0;pwned\\x07\\x1b[2Jevil" in result.output
+    assert "\\x1b[31mred" in shown.output  # the first line of the reason (a carriage return ends a line)
+
+
+def test_names_are_found_in_their_normal_form(tmp_path: Path, table_csv: str) -> None:
+    url = table_study(tmp_path / "s.db", table_csv, name="café")
+    for typed in ("café ", "cafe\u0301", " cafe\u0301"):
+        result = runner.invoke(app, ["show", "--study", typed, "--storage", url], env=ENV)
+        assert result.exit_code == 0, result.output
+        assert read_study(typed, url).name == "café"

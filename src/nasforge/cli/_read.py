@@ -14,11 +14,16 @@ from rich.table import Table
 from rich.text import Text
 
 from nasforge.cli._options import DEFAULT_STORAGE, StorageOpt
-from nasforge.cli._support import cli_errors, console
+from nasforge.cli._support import cli_errors, console, printable
 from nasforge.exceptions import ValidationError
 from nasforge.storages import StudySummary, get_storage
 from nasforge.study import StudyView, read_study
 from nasforge.trial import FrozenTrial
+
+
+def _text(text: str, style: str = "") -> Text:
+    """A table cell that shows ``text`` literally: no markup, no terminal control characters."""
+    return Text(printable(text), style=style)
 
 
 def _name(entry: Any) -> str:
@@ -30,11 +35,11 @@ def _row(s: StudySummary) -> list[Text]:
     trials = ", ".join(f"{n} {state}" for state, n in sorted(s.n_trials.items())) or "none"
     created = s.created_at.strftime("%Y-%m-%d %H:%M:%S")
     if s.problem is not None:
-        return [Text(s.name), Text(created), Text("unreadable spec", style="red"), Text(""), Text(""), Text(trials)]
+        return [_text(s.name), _text(created), _text("unreadable spec", "red"), Text(""), Text(""), _text(trials)]
     objectives = s.spec.get("objectives")
     shown = " ".join(map(str, objectives)) if isinstance(objectives, list) else "?"
-    return [Text(s.name), Text(created), Text(_name(s.spec.get("space"))), Text(_name(s.spec.get("strategy"))),
-            Text(shown), Text(trials)]
+    return [_text(s.name), _text(created), _text(_name(s.spec.get("space"))), _text(_name(s.spec.get("strategy"))),
+            _text(shown), _text(trials)]
 
 
 def list_(storage: StorageOpt = DEFAULT_STORAGE) -> None:
@@ -47,7 +52,8 @@ def list_(storage: StorageOpt = DEFAULT_STORAGE) -> None:
         console.print(table)
         for s in summaries:
             if s.problem is not None:
-                console.print(f"study {s.name!r}: {s.problem}", markup=False, highlight=False, soft_wrap=True)
+                console.print(printable(f"study {s.name!r}: {s.problem}"), markup=False, highlight=False,
+                              soft_wrap=True)
 
 
 def _number(value: float | None) -> str:
@@ -56,13 +62,13 @@ def _number(value: float | None) -> str:
 
 def _trial_table(view: StudyView, trials: list[FrozenTrial], names: list[str], title: str | None = None) -> Table:
     budgets = any(t.budget is not None for t in trials)  # multi-fidelity: show what each trial was given
-    table = Table(title=Text(title) if title else None)
+    table = Table(title=_text(title) if title else None)
     for header in ["#", "architecture", *(["budget"] if budgets else []), *names]:
-        table.add_column(Text(header))
+        table.add_column(_text(header))
     for t in trials:
-        table.add_row(Text(str(t.number)), Text(view.space.describe(t.arch)),
-                      *([Text(f"{t.budget:g}" if t.budget else "full")] if budgets else []),
-                      *[Text(_number(t.metrics.get(n))) for n in names])
+        table.add_row(_text(str(t.number)), _text(view.space.describe(t.arch)),
+                      *([_text(f"{t.budget:g}" if t.budget else "full")] if budgets else []),
+                      *[_text(_number(t.metrics.get(n))) for n in names])
     return table
 
 
@@ -99,11 +105,12 @@ def show(
             console.print_json(json.dumps(_payload(view, done, top)))
             return
         spec = view.spec
-        console.print(f"study {view.name}: space {_name(spec.get('space'))}, strategy {spec.get('strategy')}, "
-                      f"objectives {[str(o) for o in view.objectives]}", markup=False, highlight=False,
-                      soft_wrap=True)
+        console.print(printable(f"study {view.name}: space {_name(spec.get('space'))}, strategy "
+                                f"{spec.get('strategy')}, objectives {[str(o) for o in view.objectives]}"),
+                      markup=False, highlight=False, soft_wrap=True)
         if view.space_problem is not None:
-            console.print(f"(architectures shown as stored: the space cannot be built here: {view.space_problem})",
+            console.print(printable(f"(architectures shown as stored: the space cannot be built here: "
+                                    f"{view.space_problem})"),
                           markup=False, highlight=False, soft_wrap=True)
         names = list(dict.fromkeys(n for t in done[:top] for n in t.metrics))
         console.print(_trial_table(view, done[:top], names))
@@ -112,20 +119,21 @@ def show(
             console.print(_trial_table(view, front, [o.name for o in view.objectives],
                                        f"Pareto front ({len(front)} trials)"))
         counts = view.summary()["trials"]
-        console.print(f"study {view.name}: " + (", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or
-                                                "no trials"), markup=False, highlight=False, soft_wrap=True)
+        console.print(printable(f"study {view.name}: " + (", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
+                                                          or "no trials")),
+                      markup=False, highlight=False, soft_wrap=True)
         reasons = view.fail_reasons()
         if reasons:
             console.print("fail reasons (first line, distinct):", markup=False, highlight=False)
             for reason, count in reasons:
-                console.print(f"  {count} x {reason}", markup=False, highlight=False, soft_wrap=True)
+                console.print(printable(f"  {count} x {reason}"), markup=False, highlight=False, soft_wrap=True)
         best = view.best_trial
         if best is None:
             console.print("no trial completed", markup=False)
         else:
-            console.print(f"best trial #{best.number}: {view.space.describe(best.arch)}", markup=False,
+            console.print(printable(f"best trial #{best.number}: {view.space.describe(best.arch)}"), markup=False,
                           highlight=False, soft_wrap=True)
             table = Table("metric", "value")
             for name, value in best.metrics.items():
-                table.add_row(Text(name), Text(f"{value:.6g}"))
+                table.add_row(_text(name), _text(f"{value:.6g}"))
             console.print(table)

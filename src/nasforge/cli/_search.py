@@ -36,7 +36,7 @@ from nasforge.config._build import evaluator_parameters, space_parameters
 from nasforge.config._components import zero_cost_params
 from nasforge.exceptions import ValidationError
 from nasforge.storages import get_storage
-from nasforge.study import Budget, Study, load_study
+from nasforge.study import Budget, Study, load_study, read_study
 
 
 def search(
@@ -213,17 +213,21 @@ def resume(
     with cli_errors():
         options = RunOptions(workers, executor, ray_address, trial_timeout, memory_limit_mb).check(
             max_failures=max_failures)
-        store = get_storage(storage)
-        announce_upgrade(store, storage)
-        if n_trials is not None:  # before the study is loaded: loading takes over (and changes) it
+        # Every check reads the study read-only first: loading it for writing takes over (changes) it, and opening
+        # the storage for writing would create a mistyped file or upgrade an old schema.
+        view = read_study(study, storage)
+        options.check(max_failures=max_failures, pruning=view.spec.get("pruner") is not None)
+        if n_trials is not None:
             Budget(n_trials=n_trials)
-            counted = sum(1 for t in store.get_trials(store.get_study_id(study)) if t.counted)
+            counted = sum(1 for t in view.trials if t.counted)
             if n_trials < counted:
                 raise ValidationError(f"The '--n-trials' option of resume is the study's new total number of "
                                       f"trials, at least the {counted} that study {study!r} has already counted. "
                                       f"Got {n_trials} instead.")
-        loaded = load_study(name=study, storage=store, take_over=True, join=join)
-        options.check(max_failures=max_failures, pruning=loaded.pruner is not None)
+        view.storage.close()
+        store = get_storage(storage)
+        announce_upgrade(store, storage)
+        loaded = load_study(name=view.name, storage=store, take_over=True, join=join)
         if n_trials is not None:
             budget = Budget(n_trials=n_trials, timeout_s=loaded.budget.timeout_s, max_cost=loaded.budget.max_cost)
             spec = store.get_study_spec(loaded.study_id)

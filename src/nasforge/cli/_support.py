@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -21,15 +22,26 @@ err_console = Console(stderr=True)
 MAX_LINE = 2000  # characters of an error line
 
 
+def printable(text: str) -> str:
+    """``text`` with every character a terminal would act on (escape sequences, carriage returns, bidirectional
+    overrides) written as its Python escape: stored names and fail reasons are shown, never obeyed."""
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
 @contextmanager
 def cli_errors() -> Iterator[None]:
-    """Turn library errors into one line on stderr and exit code 2."""
+    """Turn library errors, and files that cannot be read or written, into one line on stderr and exit code 2."""
     try:
         yield
     except NasforgeError as exc:
         lines = str(exc).splitlines() or [type(exc).__name__]
         line = lines[0] if len(lines[0]) <= MAX_LINE else lines[0][:MAX_LINE] + " ..."  # a value's repr can be huge
-        err_console.print(f"error: {line}", markup=False, highlight=False, soft_wrap=True)
+        err_console.print(f"error: {printable(line)}", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    except OSError as exc:  # an output folder that cannot be written, a file that vanished: the user's path
+        where = f" {str(exc.filename)!r}" if exc.filename is not None else ""
+        err_console.print(f"error: cannot use{printable(where)}: {exc.strerror or type(exc).__name__}.",
+                          markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
 
 
@@ -78,18 +90,19 @@ def print_best(study: Study, storage_label: str) -> None:
     """The best architecture, its metrics and where the study is stored (user strings printed literally)."""
     best = study.best_trial
     counts = study.summary()["trials"]
-    console.print(Text.assemble("study ", (study.name, "bold"), ": ",
+    console.print(Text.assemble("study ", (printable(study.name), "bold"), ": ",
                                 ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))), soft_wrap=True)
     if best is None:
         console.print("no trial completed")
     else:
-        console.print(f"best trial #{best.number}: {study.space.describe(best.arch)}", markup=False, soft_wrap=True)
+        console.print(printable(f"best trial #{best.number}: {study.space.describe(best.arch)}"), markup=False,
+                      soft_wrap=True)
         table = Table("metric", "value")
         for name, value in best.metrics.items():
-            table.add_row(Text(name), f"{value:.6g}")
+            table.add_row(Text(printable(name)), f"{value:.6g}")
         console.print(table)
-    console.print(f"stored in {storage_label} (nasforge show --study {study.name} --storage {storage_label})",
-                  soft_wrap=True, markup=False)
+    command = f"nasforge show --study {shlex.quote(study.name)} --storage {shlex.quote(storage_label)}"
+    console.print(printable(f"stored in {storage_label} ({command})"), soft_wrap=True, markup=False)
 
 
 def exit_if_all_failed(trials: Sequence[FrozenTrial], shown: int = 3) -> None:

@@ -16,8 +16,7 @@ from nasforge.cli._support import (
     console,
 )
 from nasforge.exceptions import ValidationError
-from nasforge.storages import get_storage
-from nasforge.study import load_study
+from nasforge.study import read_study
 
 
 def train_best(
@@ -34,15 +33,15 @@ def train_best(
     from nasforge.evaluators import GenerationEvaluator, TrainingEvaluator
 
     with cli_errors():
-        loaded = load_study(name=study, storage=get_storage(storage))
-        evaluator = loaded.evaluator
+        loaded = read_study(study, storage)  # reads the study only: nothing is written, no strategy replayed
+        evaluator = loaded.build_evaluator()
         if not isinstance(evaluator, TrainingEvaluator | GenerationEvaluator):
             raise ValidationError(f"The study {study!r} does not train networks; train-best needs a study "
                                   "searched with --data.")
         best = loaded.best_trial
         if best is None:
             raise ValidationError(f"The study {study!r} has no completed trial yet.")
-        candidates = {"best": best.arch, "baseline": loaded.space.baseline()}
+        candidates = {"best": best.arch, "baseline": loaded.build_space().baseline()}
         rows = {label: (arch, evaluator.final_train(arch, epochs, out_dir=None if out is None else out / label))
                 for label, arch in candidates.items() if arch is not None}
         metric = evaluator.report_metric() or ""

@@ -59,8 +59,9 @@ class NB201Evaluator(Evaluator):
         self.dataset = check_choice(owner, "dataset", dataset, DATASETS)
         self.noisy = check_bool(owner, "noisy", noisy)
         if self.noisy and self.dataset not in NOISE_STD:
-            raise ValidationError(f"The 'noisy' parameter of {owner} can be True only for datasets with "
-                                  f"single-run results: {list(NOISE_STD)}. Got dataset {dataset!r}.")
+            raise ValidationError(f"The 'noisy' parameter of {owner} can be True only for datasets whose run-to-run "
+                                  f"spread is known (the default noise_std): {list(NOISE_STD)}. Got dataset "
+                                  f"{dataset!r}.")
         self.noise_std = None if noise_std is None else check_float(owner, "noise_std", noise_std, minimum=0)
         if self.noise_std is not None and not self.noisy:
             raise ValidationError(f"The 'noise_std' parameter of {owner} applies only with noisy=True. "

@@ -160,7 +160,10 @@ def read_study(name: str, storage: str | BaseStorage) -> StudyView:
         >>> view = read_study("s0", "sqlite:///nasforge.db")  # doctest: +SKIP
         >>> view.best_trial, view.fail_reasons()  # doctest: +SKIP
     """
+    from nasforge.study._names import resolve_name
+
     store = get_storage(storage, read_only=True)
+    name = resolve_name(store, name)  # 's0 ' or an NFD 'café' find the study stored as 's0' / NFC 'café'
     study_id = store.get_study_id(name)
     return StudyView(study_id=study_id, name=name, storage=store, spec=store.get_study_spec(study_id))
 
