@@ -21,6 +21,19 @@ HERE = Path(__file__).resolve().parent
 DOC = HERE.parent / "docs" / "benchmarks.md"
 TABLE_HEADING = "### Figures `make bench-regress` compares"
 SIZES = {"memory": (2000, 20000), "sqlite": (500, 5000)}
+# The bars issue 16 set: a figure past one of them is a regression, and the target exits with code 1.
+BARS = {"memory: speed-up over Optuna": (">=", 5.0), "sqlite: speed-up over Optuna": (">=", 10.0),
+        "memory: cost at 20000 / cost at 2000": ("<=", 1.5), "sqlite: cost at 5000 / cost at 500": ("<=", 1.5)}
+
+
+def regressions(now: dict[str, str]) -> list[str]:
+    """The figures of ``now`` that miss their bar in BARS, one line each."""
+    missed = []
+    for name, (rule, bar) in BARS.items():
+        value = float(now[name].lstrip("x"))
+        if (value < bar) if rule == ">=" else (value > bar):
+            missed.append(f"REGRESSION: {name} is {now[name]}, the bar is {rule} {bar:g}")
+    return missed
 
 
 def documented(doc: Path = DOC) -> dict[str, str]:
@@ -75,6 +88,11 @@ def main() -> None:
           f"{args.repeats} repeats; the docs say which machine)")
     for name, value in now.items():
         print(f"{name:{width}}  {docs.get(name, '-'):>10}  {value:>10}")
+    missed = regressions(now)
+    for line in missed:
+        print(line)
+    if missed:
+        sys.exit(1)
 
 
 if __name__ == "__main__":

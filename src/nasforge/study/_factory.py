@@ -111,6 +111,7 @@ def create_study(*, evaluator: Evaluator | None = None, space: SearchSpace | Non
         "warm_start": [a.to_dict() for a in warm],
         "allow_duplicates": bool(allow_duplicates),
         "allow_test_objective": allow_test_objective,
+        "cost_metric": None if evaluator is None else evaluator.cost_metric(),  # readers need not build the evaluator
     }
     study_id = store.create_study(name, spec)
     return Study(study_id=study_id, name=name, storage=store, space=space, strategy=strategy,

@@ -106,7 +106,9 @@ class StudyView(StoredResults):
         except Exception as exc:  # the space's code is not ours to trust: any failure means 'describe from JSON'
             self.space_problem = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
             self.space = StoredSpace(space_name, space_params, self.space_problem)
-        self.cost_metric = _cost_metric(spec.get("evaluator"))
+        stored = spec.get("cost_metric")
+        self.cost_metric = (stored if isinstance(stored, str) or "cost_metric" in spec
+                            else _cost_metric(spec.get("evaluator")))  # studies stored before the spec named it
 
     # -- trials --------------------------------------------------------------------------------------
     @property
