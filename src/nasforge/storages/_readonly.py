@@ -23,7 +23,7 @@ from nasforge.exceptions import NasforgeError, StorageError, StudyNotFoundError
 from nasforge.spaces import Architecture
 from nasforge.storages._base import BaseStorage, StudySummary
 from nasforge.storages._schema import SCHEMA_VERSION, studies_table, trials_table
-from nasforge.storages._sql import decode_spec, decode_trial, study_summary
+from nasforge.storages._sql import decode_spec, decode_trial, study_id_by_name, study_summaries
 from nasforge.trial import FrozenTrial, TrialState
 
 _DRIVER_HINT = {"postgresql": "pip install 'nasforge[postgres]'"}
@@ -184,12 +184,7 @@ class ReadOnlySQLStorage(BaseStorage):
     # -- reading -----------------------------------------------------------------------------------
     def get_study_id(self, name: str) -> int:
         with self._transaction() as conn:
-            row = conn.execute(sa.select(studies_table.c.study_id).where(studies_table.c.name == name)).first()
-            if row is None:
-                names = conn.execute(sa.select(studies_table.c.name)).scalars().all()
-                raise StudyNotFoundError(f"No study named {name!r}. Studies: "
-                                         f"{', '.join(map(repr, names)) or 'none'}.")
-            return int(row[0])
+            return study_id_by_name(conn, name)
 
     def get_study_spec(self, study_id: int) -> dict[str, Any]:
         with self._transaction() as conn:
@@ -201,14 +196,7 @@ class ReadOnlySQLStorage(BaseStorage):
 
     def list_studies(self) -> list[StudySummary]:
         with self._transaction() as conn:
-            studies = conn.execute(sa.select(studies_table).order_by(studies_table.c.study_id)).all()
-            counts = conn.execute(
-                sa.select(trials_table.c.study_id, trials_table.c.state, sa.func.count())
-                .group_by(trials_table.c.study_id, trials_table.c.state)).all()
-        per_study: dict[int, dict[str, int]] = {}
-        for study_id, state, count in counts:
-            per_study.setdefault(study_id, {})[str(state)] = int(count)
-        return [study_summary(s, per_study.get(s.study_id, {})) for s in studies]
+            return study_summaries(conn)
 
     def get_trial(self, trial_id: int) -> FrozenTrial:
         with self._transaction() as conn:

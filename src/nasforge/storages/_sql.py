@@ -113,6 +113,26 @@ def study_summary(row: Any, counts: dict[str, int]) -> StudySummary:
     return StudySummary(row.study_id, row.name, _utc(row.created_at) or datetime.now(UTC), spec, counts, problem)
 
 
+def study_id_by_name(conn: Connection, name: str) -> int:
+    """The id of the study named ``name``; StudyNotFoundError naming the studies there (read and write storages)."""
+    row = conn.execute(sa.select(studies_table.c.study_id).where(studies_table.c.name == name)).first()
+    if row is None:
+        names = conn.execute(sa.select(studies_table.c.name)).scalars().all()
+        raise StudyNotFoundError(f"No study named {name!r}. Studies: {', '.join(map(repr, names)) or 'none'}.")
+    return int(row[0])
+
+
+def study_summaries(conn: Connection) -> list[StudySummary]:
+    """Every study, oldest first, with its trial counts per state (read and write storages)."""
+    studies = conn.execute(sa.select(studies_table).order_by(studies_table.c.study_id)).all()
+    counts = conn.execute(sa.select(trials_table.c.study_id, trials_table.c.state, sa.func.count())
+                          .group_by(trials_table.c.study_id, trials_table.c.state)).all()
+    per_study: dict[int, dict[str, int]] = {}
+    for study_id, state, count in counts:
+        per_study.setdefault(study_id, {})[str(state)] = int(count)
+    return [study_summary(s, per_study.get(s.study_id, {})) for s in studies]
+
+
 class SQLStorage(BaseStorage):
     """Studies and trials in a relational database, one transaction per call.
 
@@ -218,11 +238,7 @@ class SQLStorage(BaseStorage):
 
     def get_study_id(self, name: str) -> int:
         with self._transaction() as conn:
-            row = conn.execute(sa.select(studies_table.c.study_id).where(studies_table.c.name == name)).first()
-            if row is None:
-                names = conn.execute(sa.select(studies_table.c.name)).scalars().all()
-                raise StudyNotFoundError(f"No study named {name!r}. Studies: {', '.join(names) or 'none'}.")
-            return int(row[0])
+            return study_id_by_name(conn, name)
 
     def get_study_spec(self, study_id: int) -> dict[str, Any]:
         with self._transaction() as conn:
@@ -241,14 +257,7 @@ class SQLStorage(BaseStorage):
 
     def list_studies(self) -> list[StudySummary]:
         with self._transaction() as conn:
-            studies = conn.execute(sa.select(studies_table).order_by(studies_table.c.study_id)).all()
-            counts = conn.execute(
-                sa.select(trials_table.c.study_id, trials_table.c.state, sa.func.count())
-                .group_by(trials_table.c.study_id, trials_table.c.state)).all()
-        per_study: dict[int, dict[str, int]] = {}
-        for study_id, state, count in counts:
-            per_study.setdefault(study_id, {})[state] = int(count)
-        return [study_summary(s, per_study.get(s.study_id, {})) for s in studies]
+            return study_summaries(conn)
 
     def delete_study(self, study_id: int) -> None:
         with self._transaction() as conn:
