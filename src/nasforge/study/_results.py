@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -62,3 +63,35 @@ class StoredResults:
             reference = [float(points[:, i].min() if o.direction == "max" else points[:, i].max())
                          for i, o in enumerate(self.objectives)]
         return hypervolume(points, self.objectives, reference)
+
+
+class BestTrial:
+    """The best trial among those offered, kept as they come (O(1) each): the COMPLETE trial with the largest
+    score, the earliest on ties. In a multi-fidelity study only trials at the largest budget offered compete (a
+    trial without a budget had the evaluator's full budget), as in Hyperband: a short training is no final result.
+
+    Args:
+        score: a trial's primary objective as 'larger is better', None for an infeasible or unscored trial.
+    """
+
+    def __init__(self, score: Callable[[FrozenTrial], float | None]) -> None:
+        self._score_of = score
+        self.best: FrozenTrial | None = None
+        self._score = -math.inf
+        self._top_budget = -math.inf
+
+    def offer(self, trial: FrozenTrial) -> None:
+        """Let a finished trial challenge the best one."""
+        if trial.state is not TrialState.COMPLETE:
+            return
+        budget = math.inf if trial.budget is None else trial.budget
+        if budget < self._top_budget:
+            return
+        if budget > self._top_budget:  # a larger budget: the trials at smaller ones no longer compete
+            self._top_budget, self.best, self._score = budget, None, -math.inf
+        score = self._score_of(trial)
+        if score is None or not score > -math.inf:  # infeasible, or nothing to compare (NaN, -inf)
+            return
+        if (self.best is None or score > self._score
+                or (score == self._score and trial.number < self.best.number)):  # ties: the earliest wins
+            self.best, self._score = trial, score

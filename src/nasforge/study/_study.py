@@ -37,7 +37,7 @@ from nasforge.study._liveness import (
 from nasforge.study._objectives import Objective, primary_score
 from nasforge.study._pareto import objective_values
 from nasforge.study._pruners import Pruner
-from nasforge.study._results import StoredResults
+from nasforge.study._results import BestTrial, StoredResults
 from nasforge.trial import INTERRUPTED, FrozenTrial, TrialState
 
 Callback = Callable[["Study", FrozenTrial], None]
@@ -98,9 +98,7 @@ class Study(StoredResults):
         self._counted = 0
         self._cost = 0.0
         self._cost_metric = evaluator.cost_metric() if evaluator is not None else None
-        self._best: FrozenTrial | None = None  # the best trial so far (see best_trial)
-        self._best_score = -math.inf
-        self._top_budget = -math.inf  # the largest budget of a COMPLETE trial (None counts as math.inf)
+        self._best = BestTrial(self._score)  # the best trial so far (see best_trial)
         self._looping = 0  # optimize calls in progress: the heartbeat thread outlives each trial until they end
         self.stop_reason: str | None = None
         self._restore(take_over, join)
@@ -242,19 +240,7 @@ class Study(StoredResults):
 
     def _compete(self, trial: FrozenTrial) -> None:
         """Let a finished trial challenge the best trial (the rule is best_trial's)."""
-        if trial.state is not TrialState.COMPLETE:
-            return
-        budget = math.inf if trial.budget is None else trial.budget
-        if budget < self._top_budget:
-            return
-        score = self._score(trial)
-        if budget > self._top_budget:  # a larger budget: the trials at smaller ones no longer compete
-            self._top_budget, self._best, self._best_score = budget, None, -math.inf
-        if score is None or not score > -math.inf:  # infeasible, or nothing to compare (NaN, -inf)
-            return
-        if (self._best is None or score > self._best_score
-                or (score == self._best_score and trial.number < self._best.number)):  # ties: the earliest wins
-            self._best, self._best_score = trial, score
+        self._best.offer(trial)
 
     # -- results -----------------------------------------------------------------------------------
     @property
@@ -270,7 +256,7 @@ class Study(StoredResults):
         """
         if not self._looping:
             self._sync()
-        return self._best
+        return self._best.best
 
     @property
     def n_counted(self) -> int:

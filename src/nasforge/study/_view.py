@@ -7,7 +7,6 @@ space is built when its code can be; otherwise architectures are described from 
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TypeAlias
@@ -17,7 +16,7 @@ from nasforge.spaces import SearchSpace, create_space
 from nasforge.storages import BaseStorage, get_storage
 from nasforge.study._constraints import Constraint, parse_constraints, total_violation
 from nasforge.study._objectives import Objective, parse_objectives, primary_score
-from nasforge.study._results import StoredResults
+from nasforge.study._results import BestTrial, StoredResults
 from nasforge.study._stored import StoredSpace
 from nasforge.study._study import Study
 from nasforge.trial import FrozenTrial, TrialState
@@ -28,22 +27,16 @@ if TYPE_CHECKING:
 
 def best_of(trials: Sequence[FrozenTrial], objectives: Sequence[Objective],
             constraints: Sequence[Constraint] = ()) -> FrozenTrial | None:
-    """The COMPLETE feasible trial with the best primary objective (the earliest on ties), the rule of
-    ``Study.best_trial``: in a multi-fidelity study only trials at the largest budget evaluated compete (a trial
-    without a budget had the evaluator's full budget)."""
-    done = [t for t in trials if t.state is TrialState.COMPLETE]
-    if any(t.budget is not None for t in done):
-        top = math.inf if any(t.budget is None for t in done) else max(t.budget or 0.0 for t in done)
-        done = [t for t in done if (math.inf if t.budget is None else t.budget) == top]
-    best: FrozenTrial | None = None
-    best_score = -math.inf
-    for trial in done:
+    """The best of ``trials`` by the rule of ``Study.best_trial`` (see :class:`BestTrial`), constraints respected."""
+    def score(trial: FrozenTrial) -> float | None:
         if constraints and total_violation(constraints, trial) > 0:
-            continue
-        score = primary_score(objectives, trial)
-        if score is not None and score > best_score:
-            best, best_score = trial, score
-    return best
+            return None
+        return primary_score(objectives, trial)
+
+    best = BestTrial(score)
+    for trial in trials:
+        best.offer(trial)
+    return best.best
 
 
 def fail_reasons(trials: Sequence[FrozenTrial]) -> list[tuple[str, int]]:
