@@ -52,7 +52,8 @@ def open_sqlite_readonly(path: Path, timeout_s: float = 60.0) -> sqlite3.Connect
     - WAL mode without a ``-wal`` file (no writer has it open): ``mode=ro`` would create ``-wal`` and ``-shm``
       files and, never checkpointing as a reader, leave them behind; ``immutable=1`` reads the file as it is and
       creates nothing. Each read opens a new connection (see ReadOnlySQLStorage), so the next read sees a writer
-      that started meanwhile.
+      that started meanwhile; one that starts in the instant between the check and the read can make that one
+      read fail (a one-line StorageError, as for any unreadable database), never change a file.
     - ``immutable=1`` is the fallback too when ``mode=ro`` cannot open the database at all: a ``-shm`` file is
       missing and cannot be created (a read-only folder, a ``chattr +i`` folder); commits still in a ``-wal``
       file that cannot be shared are then not seen.
