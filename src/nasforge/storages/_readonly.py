@@ -16,14 +16,14 @@ from typing import Any, NoReturn
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.pool import NullPool
 
-from nasforge.exceptions import NasforgeError, StorageError, StudyNotFoundError
+from nasforge.exceptions import StorageError, StudyNotFoundError
 from nasforge.spaces import Architecture
 from nasforge.storages._base import BaseStorage, StudySummary
 from nasforge.storages._schema import SCHEMA_VERSION, studies_table, trials_table
-from nasforge.storages._sql import decode_spec, decode_trial, study_id_by_name, study_summaries
+from nasforge.storages._sql import database_transaction, decode_spec, decode_trial, study_id_by_name, study_summaries
 from nasforge.trial import FrozenTrial, TrialState
 
 _DRIVER_HINT = {"postgresql": "pip install 'nasforge[postgres]'"}
@@ -143,14 +143,8 @@ class ReadOnlySQLStorage(BaseStorage):
     @contextmanager
     def _transaction(self) -> Iterator[Connection]:
         """One read transaction; database errors as one-line StorageErrors."""
-        try:
-            with self.engine.begin() as conn:
-                yield conn
-        except NasforgeError:
-            raise
-        except (SQLAlchemyError, sqlite3.Error) as exc:
-            detail = str(getattr(exc, "orig", None) or exc).splitlines()[0]
-            raise StorageError(f"Storage {self._safe_url()} cannot be read: {detail}") from exc
+        with database_transaction(self.engine, f"Storage {self._safe_url()} cannot be read") as conn:
+            yield conn
 
     def _safe_url(self) -> str:
         return make_url(self.url).render_as_string(hide_password=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -133,6 +134,20 @@ def study_summaries(conn: Connection) -> list[StudySummary]:
     return [study_summary(s, per_study.get(s.study_id, {})) for s in studies]
 
 
+@contextmanager
+def database_transaction(engine: Engine, failed: str) -> Iterator[Connection]:
+    """One transaction of ``engine`` (commit on success, roll back on error); a database error becomes one
+    StorageError line, ``failed: detail`` (read and write storages)."""
+    try:
+        with engine.begin() as conn:
+            yield conn
+    except NasforgeError:
+        raise
+    except (SQLAlchemyError, sqlite3.Error) as exc:
+        detail = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        raise StorageError(f"{failed}: {detail}") from exc
+
+
 class SQLStorage(BaseStorage):
     """Studies and trials in a relational database, one transaction per call.
 
@@ -212,14 +227,8 @@ class SQLStorage(BaseStorage):
     @contextmanager
     def _transaction(self) -> Iterator[Connection]:
         """One transaction: commit on success, roll back on error, database errors as StorageError."""
-        try:
-            with self.engine.begin() as conn:
-                yield conn
-        except NasforgeError:
-            raise
-        except SQLAlchemyError as exc:
-            detail = str(getattr(exc, "orig", None) or exc).splitlines()[0]
-            raise StorageError(f"Storage {self._safe_url()} failed: {detail}") from exc
+        with database_transaction(self.engine, f"Storage {self._safe_url()} failed") as conn:
+            yield conn
 
     def _safe_url(self) -> str:
         return make_url(self.url).render_as_string(hide_password=True)
