@@ -13,6 +13,7 @@ import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from nasforge.evaluators import NB201Evaluator
 from nasforge.spaces import Architecture
@@ -23,15 +24,18 @@ from nasforge.study._liveness import is_stale, owner_is_dead
 from nasforge.trial import FrozenTrial
 
 
-def _join(url: str, name: str) -> None:
-    load_study(name=name, storage=url, take_over=True, join=True).optimize()
+def _join(url: str, name: str, start: Any) -> None:
+    study = load_study(name=name, storage=url, take_over=True, join=True)
+    start.wait(120)  # every process starts its loop at once: one alone would finish 300 lookups before the others
+    study.optimize()
 
 
 def test_four_processes_share_one_study(shared_url: str, nb201_path: str) -> None:
     create_study(evaluator=NB201Evaluator(nb201_path=nb201_path), strategy=create_strategy("evolution", seed=0),
                  budget=Budget(n_trials=300), storage=shared_url, name="shared")
     context = multiprocessing.get_context("spawn")
-    processes = [context.Process(target=_join, args=(shared_url, "shared")) for _ in range(4)]
+    start = context.Barrier(4)
+    processes = [context.Process(target=_join, args=(shared_url, "shared", start)) for _ in range(4)]
     for process in processes:
         process.start()
     for process in processes:
