@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-from types import ModuleType
+from tests.benchmarks._scripts import load_script
 
-SCRIPT = Path(__file__).parents[2] / "benchmarks" / "bench_regress.py"
-
-
-def _script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_regress", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_documented_figures_meet_their_bars_and_a_regression_is_flagged() -> None:
-    script = _script()
+    script = load_script("bench_regress")
     docs = script.documented()
     assert set(script.BARS) <= set(docs)  # every bar has its figure in docs/benchmarks.md
     assert script.regressions(docs) == []

@@ -3,26 +3,20 @@
 from __future__ import annotations
 
 import copy
-import importlib.util
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 
+from tests.benchmarks._scripts import load_script
+
 ROOT = Path(__file__).parents[2]
 
 
-def _script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("make_tables", ROOT / "benchmarks" / "make_tables.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_the_doc_tables_match_the_committed_results() -> None:
-    script = _script()
+    script = load_script("make_tables")
     doc = (ROOT / "docs" / "benchmarks.md").read_text()
     assert script.render(doc, script.tables()) == doc, "run: python benchmarks/make_tables.py"
 
@@ -38,7 +32,7 @@ def _same_summaries(recomputed: dict[str, Any], stored: dict[str, Any]) -> None:
 
 @pytest.mark.slow
 def test_every_committed_summary_is_what_its_per_seed_values_give() -> None:
-    script = _script()
+    script = load_script("make_tables")
     for path in sorted((ROOT / "benchmarks" / "results").glob("nb201-heldout*.json*")):
         data = script.load(path)
         merged = script.merge([data], recompute=True)
@@ -60,7 +54,7 @@ def _split(data: dict[str, Any], half: int) -> tuple[dict[str, Any], dict[str, A
 
 
 def test_seed_blocks_merge_into_the_whole_run() -> None:
-    script = _script()
+    script = load_script("make_tables")
     data = script.load(ROOT / "benchmarks" / "results" / "nb201-heldout-baselines.json")
     data["results"] = {"cifar10": [r for r in data["results"]["cifar10"] if r["strategy"] == "local_search"]}
     whole = script.merge([data], recompute=True)["cifar10"]["local_search"]
