@@ -5,7 +5,6 @@ from __future__ import annotations
 from tests.benchmarks._scripts import load_script
 
 
-
 def test_documented_figures_meet_their_bars_and_a_regression_is_flagged() -> None:
     script = load_script("bench_regress")
     docs = script.documented()
