@@ -334,6 +334,11 @@ BAD_INPUTS = [
     (["benchmark", "--json", "."], "'--json' option must be a writable file path"),  # a folder: before the run
     (["benchmark", "--json", "{corrupt}/b.json"], "'--json' option must be a writable file path"),
     (["benchmark", "--seed-start", "-1"], "'--seed-start' option"),
+    # issue 17: data
+    (["search", "--data", "images"], "The 'images' data needs --data-path"),
+    (["search", "--data", "images", "--data-path", "/no/such/folder"], "which is not a folder"),
+    (["search", "--data", "images", "--data-path", "{tmp}"], "one subfolder of PNG/JPEG images per class"),
+    (["search", "--task", "generation", "--data", "images", "--data-path", "{table}"], "which is not a folder"),
 ]
 
 
