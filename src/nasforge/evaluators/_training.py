@@ -236,8 +236,8 @@ class TrainingEvaluator(Evaluator):
     def preprocessing(self, fit_on: str = "train+val") -> dict[str, Any] | None:
         """The fitted preprocessing spec (raw input -> model input, see :func:`~nasforge.data.apply_preprocessing`)
         of the model trained on ``fit_on`` rows: ``"train+val"`` for a final model (``train-best``, ``export``),
-        ``"train"`` for the search's models; None when the data has no raw form (arrays given already scaled
-        without a spec). The same for a given seed."""
+        ``"train"`` for the search's models; None when the data set has no raw form (diabetes, which scikit-learn
+        ships standardised). The same for a given seed."""
         return self.fitted_dataset(fit_on).preprocessing
 
     def final_split(self) -> Split:
