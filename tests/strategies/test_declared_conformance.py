@@ -73,7 +73,7 @@ def test_proposals_are_members_never_repeated_and_seeded(name: str, space_name: 
         with pytest.raises(ValidationError) as info:
             run(space_name, name, seed=0, n=1)
         message = str(info.value)
-        assert expected in message and "\n" not in message and "Use one of" in message or "has an infinite" in message
+        assert (expected in message and "\n" not in message and "Use one of" in message) or "has an infinite" in message
         return
     study = run(space_name, name, seed=0, n=16)
     trials = study.trials
