@@ -45,7 +45,8 @@ def space(request: pytest.FixtureRequest) -> Space:
 def test_round_trip_through_json_rebuilds_an_equal_space(space: Space) -> None:
     text = json.dumps(space.get_params())
     clone = create_space("declared", **json.loads(text))
-    assert isinstance(clone, Space) and clone.to_dict() == space.to_dict()
+    assert isinstance(clone, Space) and clone.to_dict() == space.to_dict() and clone == space
+    assert hash(clone) == hash(space) and clone != Space({"other": [1, 2]})
     assert Space.from_dict(space.to_dict()).to_dict() == space.to_dict()
     rng_a, rng_b = np.random.default_rng(3), np.random.default_rng(3)
     assert [clone.sample(rng_a) for _ in range(20)] == [space.sample(rng_b) for _ in range(20)]
