@@ -56,9 +56,10 @@ def _register() -> None:
     from nasforge.cli._dashboard import dashboard
     from nasforge.cli._export import export
     from nasforge.cli._oneshot import oneshot
-    from nasforge.cli._read import list_, show
+    from nasforge.cli._read import list_
     from nasforge.cli._report import report
     from nasforge.cli._search import resume, search
+    from nasforge.cli._show import show
     from nasforge.cli._train_best import train_best
 
     commands: list[tuple[str, Callable[..., None]]] = [
