@@ -334,6 +334,23 @@ BAD_INPUTS = [
     (["benchmark", "--json", "."], "'--json' option must be a writable file path"),  # a folder: before the run
     (["benchmark", "--json", "{corrupt}/b.json"], "'--json' option must be a writable file path"),
     (["benchmark", "--seed-start", "-1"], "'--seed-start' option"),
+    # issue 17: cli (a leading NAME=VALUE item is an environment variable of that row, as in a shell)
+    (["show", "done", "--study", "other"], "The STUDY argument and the '--study' option name different studies"),
+    (["report", "done", "--study", "other"], "name different studies: 'done' and 'other'"),
+    (["export", "x", "--study", "done", "--format", "json"], "name different studies"),
+    (["search", "a", "--study", "b", "--n-trials", "2"], "name different studies: 'a' and 'b'"),
+    (["resume", "done", "--study", "other"], "name different studies"),
+    (["train-best", "done", "--study", "other"], "name different studies"),
+    (["show"], "The study must be named, as the STUDY argument or with the '--study' option"),
+    (["export", "--format", "json"], "The study must be named"),
+    (["NASFORGE_STORAGE=results.txt", "list"], "The NASFORGE_STORAGE environment variable must be a database URL"),
+    (["NASFORGE_STORAGE=results.txt", "search", "--n-trials", "2"], "NASFORGE_STORAGE environment variable"),
+    (["NASFORGE_STORAGE= ", "show", "done"], "NASFORGE_STORAGE environment variable must be"),
+    (["NASFORGE_STORAGE={tmp}/missing.db", "list"], "No SQLite file at"),
+    (["NASFORGE_STORAGE={tmp}/missing.db", "show", "done"], "No SQLite file at"),
+    (["show", "done", "--metrics", "val_ac"], "Unknown metric 'val_ac' (--metrics). Did you mean 'val_acc'?"),
+    (["show", "done", "--metrics", "params_mb,,flops_m"], "'--metrics' option must be a comma-separated list"),
+    (["show", "done", "--metrics", "params", "--json"], "Did you mean 'params_mb'?"),
 ]
 
 
@@ -404,13 +421,17 @@ def test_bad_input_is_one_line_and_exit_code_2(tmp_path: Path, nb201_path: str, 
     url = f"sqlite:///{db}"
     filled = [a.format(table=table_csv, corrupt=corrupt, corrupt_db=f"sqlite:///{corrupt_db}", tmp=tmp_path,
                        db=url) for a in args]
+    env: dict[str, str | None] = {"COLUMNS": "200", "NASFORGE_NB201": nb201_path, "NASFORGE_STORAGE": None}
+    while "=" in filled[0] and filled[0].split("=")[0].isupper():  # NAME=VALUE before the command: its environment
+        name, _, value = filled.pop(0).partition("=")
+        env[name] = value
     if filled[0] == "run" and not any(a.startswith("storage=") for a in filled):
         filled += ["--set", f"storage={url}"]
-    elif "--storage" not in filled and filled[0] not in ("benchmark", "run"):
+    elif "--storage" not in filled and filled[0] not in ("benchmark", "run") and env["NASFORGE_STORAGE"] is None:
         filled += ["--storage", url]
     if "--nb201-path" not in filled and filled[0] in ("search", "benchmark"):
         filled += ["--nb201-path", nb201_path]
-    result = runner.invoke(app, filled, env={"COLUMNS": "200", "NASFORGE_NB201": nb201_path})
+    result = runner.invoke(app, filled, env=env)
     assert result.exit_code == 2, result.output
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and message in lines[0], result.stderr
