@@ -702,3 +702,17 @@ def test_show_json_has_every_trial_with_metrics_and_fail_reason(training_db: Pat
     assert [t["state"] for t in trials] == ["COMPLETE"] * 3 + ["FAIL"]
     assert all({"val_accuracy", "test_accuracy", "params", "train_time_s"} <= set(t["metrics"]) for t in trials[:3])
     assert trials[3]["fail_reason"].startswith("RuntimeError: the network") and trials[3]["metrics"] == {}
+
+
+def test_trial_table_cells_are_short_and_cut_or_wrapped_at_separators() -> None:
+    from nasforge.cli._trial_table import format_number, shorten, wrap_at_separators
+
+    assert [format_number(v) for v in (0.91374, 90.368, 43776.0, 527114.0, 2.1e-5, None)] == [
+        "0.9137", "90.37", "43776", "527k", "2.1e-05", ""]
+    assert shorten("conv(64 k3 s1) > maxpool(k3 s2) | relu", 20) == "conv(64 k3 s1) >…"
+    assert shorten("|nor_conv_3x3~0|+|skip_connect~0|", 20) == "|nor_conv_3x3~0|+|…"
+    assert shorten("|nor_conv_3x3~0|+|skip_connect~0|", 24) == "|nor_conv_3x3~0|+|skip_…"  # '|' too far back
+    assert shorten("short", 20) == "short"
+    lines = wrap_at_separators("|nor_conv_3x3~0|+|skip_connect~0|nor_conv_1x1~1|+|none~0|", 36)
+    assert lines == ["|nor_conv_3x3~0|+|skip_connect~0|", "  nor_conv_1x1~1|+|none~0|"]
+    assert all(len(line) <= 10 for line in wrap_at_separators("x" * 25, 10))
