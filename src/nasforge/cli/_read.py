@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich import box
 from rich.table import Table
 from rich.text import Text
 
@@ -28,20 +29,23 @@ def _name(entry: Any) -> str:
 
 def _row(s: StudySummary) -> list[Text]:
     trials = ", ".join(f"{n} {state}" for state, n in sorted(s.n_trials.items())) or "none"
-    created = s.created_at.strftime("%Y-%m-%d %H:%M:%S")
+    created = s.created_at.strftime("%Y-%m-%d %H:%M")
     if s.problem is not None:
         return [_text(s.name), _text(created), _text("unreadable spec", "red"), Text(""), Text(""), _text(trials)]
     objectives = s.spec.get("objectives")
-    shown = " ".join(map(str, objectives)) if isinstance(objectives, list) else "?"
+    # one objective per line, each shown literally
+    shown = Text("\n".join(printable(str(o)) for o in objectives) if isinstance(objectives, list) else "?")
     return [_text(s.name), _text(created), _text(_name(s.spec.get("space"))), _text(_name(s.spec.get("strategy"))),
-            _text(shown), _text(trials)]
+            shown, _text(trials)]
 
 
 def list_(storage: StorageOpt = DEFAULT_STORAGE) -> None:
     """List the studies in a storage (opened read-only: nothing is created or changed)."""
     with cli_errors():
         summaries = get_storage(storage, read_only=True).list_studies()
-        table = Table("study", "created (UTC)", "space", "strategy", "objectives", "trials")
+        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True)
+        for header in ("study", "created (UTC)", "space", "strategy", "objectives", "trials"):
+            table.add_column(header, no_wrap=header == "created (UTC)")
         for s in summaries:
             table.add_row(*_row(s))
         console.print(table)
