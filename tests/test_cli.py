@@ -676,6 +676,8 @@ def test_show_fits_80_columns_on_a_training_study(training_db: Path) -> None:
     assert [line.split()[1] for line in lines if line.split()[1:2] in (["COMPLETE"], ["FAIL"])] == [
         "COMPLETE", "COMPLETE", "COMPLETE", "FAIL"]  # every trial, in number order
     assert any(line.startswith("(left out at 80 columns:") for line in lines)  # named, not squeezed
+    listed = runner.invoke(app, ["list", "--storage", url], env={"COLUMNS": "80"})
+    assert "val_accuracy:max" in _lines_fit(listed.stdout)[2]
 
 
 def test_show_fits_80_columns_on_a_nb201_study(finished_db: Path) -> None:

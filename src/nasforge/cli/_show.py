@@ -31,7 +31,9 @@ def _say(text: str) -> None:
 
 
 def _name(entry: Any) -> str:
-    """The ``name`` of a stored component entry ('?' where the spec lacks it)."""
+    """The ``name`` of a stored component entry ('none' for a study without one, '?' where the spec lacks it)."""
+    if entry is None:
+        return "none"  # e.g. no evaluator: a study driven by ask and tell
     return str(entry.get("name", "?")) if isinstance(entry, dict) else "?"
 
 
@@ -96,7 +98,7 @@ def show(
                                                      "(default: two costs such as params and train_time_s).")
                        ] = None,
     all_trials: Annotated[bool, typer.Option("--all", help="List every trial in the order they were asked, "
-                                                           "whatever their state, instead of the best.")] = False,
+                                                           "whatever their state, instead of the --top best.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the study as JSON: its spec and every trial "
                                                          "with all its metrics and its fail reason.")] = False,
 ) -> None:
