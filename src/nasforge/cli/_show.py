@@ -129,14 +129,15 @@ def show(
         rows = trials if all_trials else ranked[:top]
         title = (f"all {len(trials)} trials" if all_trials
                  else f"best {len(rows)} of {len(ranked)} completed trials, by {objective}")
-        table, left_out = trial_table(view.space, rows, objectives, columns, width, title)
+        _say(title)  # above the table, not its title: a narrow table would wrap it
+        table, left_out = trial_table(view.space, rows, objectives, columns, width)
         console.print(table)
         if left_out:
             _say(f"(left out at {width} columns: {', '.join(left_out)}; choose with --metrics, or see --json)")
         if len(objectives) > 1:
             front = sorted(view.pareto_front(), key=lambda t: -objective.signed(t.metrics[objective.name]))
-            table, _ = trial_table(view.space, front, objectives, [], width, f"Pareto front ({len(front)} trials)")
-            console.print(table)
+            _say(f"Pareto front ({len(front)} trials)")
+            console.print(trial_table(view.space, front, objectives, [], width)[0])
         reasons = view.fail_reasons()
         if reasons:
             _say("fail reasons (first line, distinct):")

@@ -118,7 +118,7 @@ def fit(width: int, fixed: Sequence[int], metric_widths: Sequence[tuple[str, int
 
 
 def trial_table(space: SearchSpace, trials: Sequence[FrozenTrial], objectives: Sequence[str], metrics: Sequence[str],
-                width: int, title: str | None = None) -> tuple[Table, list[str]]:
+                width: int) -> tuple[Table, list[str]]:
     """A table of ``trials`` (number, state, budget where any has one, architecture, ``objectives``, ``metrics``)
     that fits in ``width`` characters; also the metrics left out for want of room."""
     numbers = [str(t.number) for t in trials]
@@ -130,8 +130,7 @@ def trial_table(space: SearchSpace, trials: Sequence[FrozenTrial], objectives: S
     fixed = [_column_width("#", numbers), _column_width("state", states),
              *([_column_width("budget", budgets)] if show_budget else [])]
     layout = fit(width, fixed, [(n, _column_width(n, cells[n])) for n in columns], len(objectives))
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1), collapse_padding=True,
-                  title=Text(printable(title)) if title else None, title_justify="left")
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1), collapse_padding=True)
     table.add_column("#", justify="right", no_wrap=True)
     table.add_column("state", no_wrap=True)
     if show_budget:
