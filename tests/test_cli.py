@@ -718,3 +718,17 @@ def test_trial_table_cells_are_short_and_cut_or_wrapped_at_separators() -> None:
     lines = wrap_at_separators("|nor_conv_3x3~0|+|skip_connect~0|nor_conv_1x1~1|+|none~0|", 36)
     assert lines == ["|nor_conv_3x3~0|+|skip_connect~0|", "  nor_conv_1x1~1|+|none~0|"]
     assert all(len(line) <= 10 for line in wrap_at_separators("x" * 25, 10))
+
+
+def test_show_fits_80_columns_with_two_objectives_and_a_long_name(tmp_path: Path, nb201_path: str) -> None:
+    url = f"sqlite:///{tmp_path / 'mo.db'}"
+    name = "pareto-" + "x" * 120
+    made = runner.invoke(app, ["search", name, "--objective", "val_acc:max", "--objective", "params_mb:min",
+                               "--strategy", "random", "--n-trials", "12", "--storage", url, "--nb201-path",
+                               nb201_path])
+    assert made.exit_code == 0, made.output
+    shown = runner.invoke(app, ["show", "--study", name, "--storage", url], env={"COLUMNS": "80"})
+    lines = _lines_fit(shown.stdout)
+    assert "".join(lines[:3]).startswith(f"study {name}: space nb201")  # folded, nothing lost
+    front = lines.index(next(line for line in lines if line.startswith("Pareto front (")))
+    assert lines[front + 1].split() == ["#", "state", "architecture", "val_acc", "params_mb"]
