@@ -26,7 +26,8 @@ def reference() -> str:
              "with code 2 and one line on stderr for bad input.", ""]
     for name in names:
         result = runner.invoke(app, [name, "--help"], prog_name="nasforge",
-                               env={"COLUMNS": "120", "NO_COLOR": "1", "TERM": "dumb"})
+                               env={"COLUMNS": "120", "NO_COLOR": "1", "TERM": "dumb",
+                                    "NASFORGE_STORAGE": None})  # the help names the default in force
         text = re.sub(r"[ \t]+$", "", result.output, flags=re.M).strip()
         parts += [f"## nasforge {name}", "", "```text", text, "```", ""]
     return "\n".join(parts)

@@ -339,6 +339,23 @@ BAD_INPUTS = [
     (["search", "--data", "images", "--data-path", "/no/such/folder"], "which is not a folder"),
     (["search", "--data", "images", "--data-path", "{tmp}"], "one subfolder of PNG/JPEG images per class"),
     (["search", "--task", "generation", "--data", "images", "--data-path", "{table}"], "which is not a folder"),
+    # issue 17: cli (a leading NAME=VALUE item is an environment variable of that row, as in a shell)
+    (["show", "done", "--study", "other"], "The STUDY argument and the '--study' option name different studies"),
+    (["report", "done", "--study", "other"], "name different studies: 'done' and 'other'"),
+    (["export", "x", "--study", "done", "--format", "json"], "name different studies"),
+    (["search", "a", "--study", "b", "--n-trials", "2"], "name different studies: 'a' and 'b'"),
+    (["resume", "done", "--study", "other"], "name different studies"),
+    (["train-best", "done", "--study", "other"], "name different studies"),
+    (["show"], "The study must be named, as the STUDY argument or with the '--study' option"),
+    (["export", "--format", "json"], "The study must be named"),
+    (["NASFORGE_STORAGE=results.txt", "list"], "The NASFORGE_STORAGE environment variable must be a database URL"),
+    (["NASFORGE_STORAGE=results.txt", "search", "--n-trials", "2"], "NASFORGE_STORAGE environment variable"),
+    (["NASFORGE_STORAGE= ", "show", "done"], "NASFORGE_STORAGE environment variable must be"),
+    (["NASFORGE_STORAGE={tmp}/missing.db", "list"], "No SQLite file at"),
+    (["NASFORGE_STORAGE={tmp}/missing.db", "show", "done"], "No SQLite file at"),
+    (["show", "done", "--metrics", "val_ac"], "Unknown metric 'val_ac' (--metrics). Did you mean 'val_acc'?"),
+    (["show", "done", "--metrics", "params_mb,,flops_m"], "'--metrics' option must be a comma-separated list"),
+    (["show", "done", "--metrics", "params", "--json"], "Did you mean 'params_mb'?"),
 ]
 
 
@@ -409,13 +426,17 @@ def test_bad_input_is_one_line_and_exit_code_2(tmp_path: Path, nb201_path: str, 
     url = f"sqlite:///{db}"
     filled = [a.format(table=table_csv, corrupt=corrupt, corrupt_db=f"sqlite:///{corrupt_db}", tmp=tmp_path,
                        db=url) for a in args]
+    env: dict[str, str | None] = {"COLUMNS": "200", "NASFORGE_NB201": nb201_path, "NASFORGE_STORAGE": None}
+    while "=" in filled[0] and filled[0].split("=")[0].isupper():  # NAME=VALUE before the command: its environment
+        name, _, value = filled.pop(0).partition("=")
+        env[name] = value
     if filled[0] == "run" and not any(a.startswith("storage=") for a in filled):
         filled += ["--set", f"storage={url}"]
-    elif "--storage" not in filled and filled[0] not in ("benchmark", "run"):
+    elif "--storage" not in filled and filled[0] not in ("benchmark", "run") and env["NASFORGE_STORAGE"] is None:
         filled += ["--storage", url]
     if "--nb201-path" not in filled and filled[0] in ("search", "benchmark"):
         filled += ["--nb201-path", nb201_path]
-    result = runner.invoke(app, filled, env={"COLUMNS": "200", "NASFORGE_NB201": nb201_path})
+    result = runner.invoke(app, filled, env=env)
     assert result.exit_code == 2, result.output
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and message in lines[0], result.stderr
@@ -544,3 +565,175 @@ def test_allow_test_objective_lets_a_search_select_by_test_data(tmp_path: Path, 
     store = get_storage(url)
     assert store.get_study_spec(store.get_study_id("t"))["allow_test_objective"] is True
     assert len(store.get_trials(store.get_study_id("t"))) == 3
+
+
+# -- issue 17: cli (one study argument, NASFORGE_STORAGE, list creates nothing, show at 80 columns) --
+
+STUDY_COMMANDS = ["search", "resume", "show", "oneshot", "train-best", "export", "report"]
+
+
+def test_every_command_that_takes_a_study_takes_it_positionally_and_as_an_option() -> None:
+    from typer.main import get_command
+
+    group = get_command(app)
+    takers = sorted(name for name, command in group.commands.items()  # type: ignore[attr-defined]
+                    if any(p.name == "study" for p in command.params))
+    assert takers == sorted(STUDY_COMMANDS)
+    for name in takers:
+        shown = runner.invoke(app, [name, "--help"], env={"COLUMNS": "200", "NO_COLOR": "1"})
+        assert "[STUDY]" in shown.output and "--study" in shown.output, (name, shown.output)
+
+
+def test_both_forms_name_the_same_study(tmp_path: Path, finished_db: Path, nb201_path: str) -> None:
+    db = tmp_path / "s.db"
+    shutil.copyfile(finished_db, db)
+    url = f"sqlite:///{db}"
+    env = {"COLUMNS": "100", "NASFORGE_STORAGE": None}
+    outputs = {tuple(args): runner.invoke(app, ["show", *args, "--storage", url], env=env)
+               for args in (["done"], ["--study", "done"], ["done", "--study", "done"])}
+    assert all(r.exit_code == 0 for r in outputs.values()) and len({r.stdout for r in outputs.values()}) == 1
+    report = runner.invoke(app, ["report", "--study", "done", "--storage", url, "--out", str(tmp_path / "r.html")])
+    assert report.exit_code == 0 and (tmp_path / "r.html").is_file(), report.output
+    exported = runner.invoke(app, ["export", "--study", "done", "--storage", url, "--format", "json", "--out",
+                                   str(tmp_path / "x")])
+    assert exported.exit_code == 0 and json.loads((tmp_path / "x" / "arch.json").read_text())["study"] == "done"
+    searched = runner.invoke(app, ["search", "mine", "--n-trials", "2", "--storage", url, "--nb201-path", nb201_path],
+                             env=env)
+    assert searched.exit_code == 0, searched.output
+    store = get_storage(url)
+    assert len(store.get_trials(store.get_study_id("mine"))) == 2
+
+
+def test_nasforge_storage_is_the_default_and_storage_wins(tmp_path: Path, finished_db: Path, nb201_path: str
+                                                          ) -> None:
+    db = tmp_path / "s.db"
+    shutil.copyfile(finished_db, db)
+    env = {"COLUMNS": "200", "NASFORGE_STORAGE": str(db), "NASFORGE_NB201": nb201_path}
+    listed = runner.invoke(app, ["list"], env=env)
+    assert listed.exit_code == 0 and "done" in listed.stdout, listed.output
+    assert runner.invoke(app, ["show", "done"], env=env).exit_code == 0
+    searched = runner.invoke(app, ["search", "second", "--n-trials", "2"], env=env)
+    assert searched.exit_code == 0, searched.output
+    store = get_storage(f"sqlite:///{db}", read_only=True)
+    assert len(store.get_trials(store.get_study_id("second"))) == 2
+    other = runner.invoke(app, ["show", "done", "--storage", str(tmp_path / "other.db")], env=env)
+    assert other.exit_code == 2 and "other.db" in other.stderr  # --storage wins over the variable
+    helped = runner.invoke(app, ["list", "--help"], env={**env, "NASFORGE_STORAGE": "postgresql://me:pw@h/db"})
+    assert "postgresql://me:***@h/db" in helped.output and "pw@" not in helped.output
+    assert "from NASFORGE_STORAGE" in helped.output
+    plain = runner.invoke(app, ["show", "--help"], env={"COLUMNS": "200", "NASFORGE_STORAGE": None})
+    assert "NASFORGE_STORAGE is not set" in plain.output and "sqlite:///nasforge.db" in plain.output
+
+
+def test_reading_commands_create_no_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    calls = [(["list"], None), (["list"], "typo.db"), (["list", "--storage", "sqlite:///x.db"], None),
+             (["show", "s"], None), (["report", "s"], "typo.db"), (["export", "s", "--format", "json"], None),
+             (["train-best", "s"], None), (["resume", "s"], "typo.db")]
+    for args, variable in calls:
+        result = runner.invoke(app, args, env={"NASFORGE_STORAGE": variable, "COLUMNS": "200"})
+        assert result.exit_code == 2 and "No SQLite file at" in result.stderr, (args, result.output)
+        assert len(result.stderr.strip().splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []  # no nasforge.db, typo.db, journal, -wal or -shm file
+
+
+@pytest.fixture(scope="module")
+def training_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real-training study 'real' (chain space on digits, 3 tiny trials) plus one FAIL trial with a long reason."""
+    from nasforge import load_study
+
+    path = tmp_path_factory.mktemp("training") / "real.db"
+    url = f"sqlite:///{path}"
+    made = runner.invoke(app, ["search", "real", "--data", "digits", "--n-trials", "3", "--epochs", "1", "--strategy",
+                               "random", "--seed", "1", "--train-param", "train_subset=100", "--train-param",
+                               "measure_latency=false", "--storage", url])
+    assert made.exit_code == 0, made.output
+    study = load_study(name="real", storage=url)
+    failed = study.ask()
+    study.tell(failed, state=TrialState.FAIL, fail_reason="RuntimeError: " + " ".join(["the network ran out of "
+                                                                                         "memory"] * 8))
+    study.storage.close()
+    return path
+
+
+def _lines_fit(text: str, width: int = 80) -> list[str]:
+    lines = text.splitlines()
+    too_long = [line for line in lines if len(line) > width]
+    assert not too_long, too_long
+    return lines
+
+
+def test_show_fits_80_columns_on_a_training_study(training_db: Path) -> None:
+    url = f"sqlite:///{training_db}"
+    shown = runner.invoke(app, ["show", "real", "--storage", url], env={"COLUMNS": "80"})
+    assert shown.exit_code == 0, shown.output
+    lines = _lines_fit(shown.stdout)
+    header = next(line for line in lines if "architecture" in line)
+    assert header.split() == ["#", "state", "architecture", "val_accuracy", "params", "train_time_s"]
+    rows = [line for line in lines if line.split()[1:2] == ["COMPLETE"]]
+    assert len(rows) == 3 and all(len(row.split()) >= 6 for row in rows)
+    assert any("…" in row for row in rows)  # chain architectures are longer than their column: cut, not wrapped
+    reason = " ".join(line.strip() for line in lines if "1 x RuntimeError" in line or "memory" in line)
+    assert ("the network ran out of memory " * 8).strip() in reason  # wrapped at spaces, nothing lost
+    every = runner.invoke(app, ["show", "real", "--storage", url, "--all", "--metrics",
+                                "params,flops,cpu_time_s,val_f1,val_auc,test_accuracy"], env={"COLUMNS": "80"})
+    lines = _lines_fit(every.stdout)
+    assert [line.split()[1] for line in lines if line.split()[1:2] in (["COMPLETE"], ["FAIL"])] == [
+        "COMPLETE", "COMPLETE", "COMPLETE", "FAIL"]  # every trial, in number order
+    assert any(line.startswith("(left out at 80 columns:") for line in lines)  # named, not squeezed
+    listed = runner.invoke(app, ["list", "--storage", url], env={"COLUMNS": "80"})
+    assert "val_accuracy:max" in _lines_fit(listed.stdout)[2]
+
+
+def test_show_fits_80_columns_on_a_nb201_study(finished_db: Path) -> None:
+    url = f"sqlite:///{finished_db}"
+    shown = runner.invoke(app, ["show", "done", "--storage", url, "--top", "20", "--metrics", "test_acc,flops_m"],
+                          env={"COLUMNS": "80"})
+    assert shown.exit_code == 0, shown.output
+    lines = _lines_fit(shown.stdout)
+    header = next(line for line in lines if "architecture" in line)
+    assert header.split() == ["#", "state", "architecture", "val_acc", "test_acc", "flops_m"]
+    rows = [line.split() for line in lines if line.split()[1:2] == ["COMPLETE"]]
+    values = [float(row[3]) for row in rows]
+    assert len(rows) == 20 and values == sorted(values, reverse=True)  # best first, by the objective
+    best = lines.index(next(line for line in lines if line.startswith("best trial #")))
+    assert lines[best + 1].startswith("  |") and lines[best + 2].startswith("    ")  # the cell wrapped at '|'
+
+
+def test_show_json_has_every_trial_with_metrics_and_fail_reason(training_db: Path) -> None:
+    shown = runner.invoke(app, ["show", "real", "--storage", f"sqlite:///{training_db}", "--json"])
+    payload = json.loads(shown.stdout)
+    assert payload["study"]["objectives"] == ["val_accuracy:max"] and payload["study"]["evaluator"] == "train"
+    trials = payload["trials"]
+    assert [t["number"] for t in trials] == [0, 1, 2, 3]
+    assert [t["state"] for t in trials] == ["COMPLETE"] * 3 + ["FAIL"]
+    assert all({"val_accuracy", "test_accuracy", "params", "train_time_s"} <= set(t["metrics"]) for t in trials[:3])
+    assert trials[3]["fail_reason"].startswith("RuntimeError: the network") and trials[3]["metrics"] == {}
+
+
+def test_trial_table_cells_are_short_and_cut_or_wrapped_at_separators() -> None:
+    from nasforge.cli._trial_table import format_number, shorten, wrap_at_separators
+
+    assert [format_number(v) for v in (0.91374, 90.368, 43776.0, 527114.0, 2.1e-5, None)] == [
+        "0.9137", "90.37", "43776", "527k", "2.1e-05", ""]
+    assert shorten("conv(64 k3 s1) > maxpool(k3 s2) | relu", 20) == "conv(64 k3 s1) >…"
+    assert shorten("|nor_conv_3x3~0|+|skip_connect~0|", 20) == "|nor_conv_3x3~0|+|…"
+    assert shorten("|nor_conv_3x3~0|+|skip_connect~0|", 24) == "|nor_conv_3x3~0|+|skip_…"  # '|' too far back
+    assert shorten("short", 20) == "short"
+    lines = wrap_at_separators("|nor_conv_3x3~0|+|skip_connect~0|nor_conv_1x1~1|+|none~0|", 36)
+    assert lines == ["|nor_conv_3x3~0|+|skip_connect~0|", "  nor_conv_1x1~1|+|none~0|"]
+    assert all(len(line) <= 10 for line in wrap_at_separators("x" * 25, 10))
+
+
+def test_show_fits_80_columns_with_two_objectives_and_a_long_name(tmp_path: Path, nb201_path: str) -> None:
+    url = f"sqlite:///{tmp_path / 'mo.db'}"
+    name = "pareto-" + "x" * 120
+    made = runner.invoke(app, ["search", name, "--objective", "val_acc:max", "--objective", "params_mb:min",
+                               "--strategy", "random", "--n-trials", "12", "--storage", url, "--nb201-path",
+                               nb201_path])
+    assert made.exit_code == 0, made.output
+    shown = runner.invoke(app, ["show", "--study", name, "--storage", url], env={"COLUMNS": "80"})
+    lines = _lines_fit(shown.stdout)
+    assert "".join(lines[:3]).startswith(f"study {name}: space nb201")  # folded, nothing lost
+    front = lines.index(next(line for line in lines if line.startswith("Pareto front (")))
+    assert lines[front + 1].split() == ["#", "state", "architecture", "val_acc", "params_mb"]

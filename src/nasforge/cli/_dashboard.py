@@ -6,11 +6,12 @@ from typing import Annotated
 
 import typer
 
+from nasforge.cli._options import DEFAULT_STORAGE, StorageOpt
 from nasforge.cli._support import cli_errors, console
 
 
 def dashboard(
-    storage: Annotated[str, typer.Option("--storage", help="Database URL.")] = "sqlite:///nasforge.db",
+    storage: StorageOpt = DEFAULT_STORAGE,
     port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (0: any free port).")] = 8050,
 ) -> None:
     """Serve a live page of the storage's studies on 127.0.0.1: the trial table and plots update as trials finish;

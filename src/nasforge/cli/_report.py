@@ -8,12 +8,13 @@ from typing import Annotated
 
 import typer
 
+from nasforge.cli._options import DEFAULT_STORAGE, StorageOpt
 from nasforge.cli._support import cli_errors, console
 
 
 def report(
     study: Annotated[str, typer.Argument(help="Name of the study.")],
-    storage: Annotated[str, typer.Option("--storage", help="Database URL.")] = "sqlite:///nasforge.db",
+    storage: StorageOpt = DEFAULT_STORAGE,
     out: Annotated[Path | None, typer.Option(help="The HTML file (default: STUDY.html in this folder, other "
                                                   "characters than letters, digits, '.', '-', '_' as '_').")] = None,
     plots: Annotated[Path | None, typer.Option(help="Also write every plot as PNG and SVG into this folder.")] = None,
