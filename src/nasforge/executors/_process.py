@@ -15,12 +15,14 @@ import json
 import multiprocessing
 import os
 import signal
+import sys
 import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-from nasforge.evaluators import Evaluator
+from nasforge._script_guard import EXIT_CODE, WORKER_IMPORT, guard_message, importing
+from nasforge.evaluators import Evaluator, FunctionEvaluator, ObjectiveError
 from nasforge.exceptions import NasforgeError
 from nasforge.executors._base import Executor, Outcome, evaluate_safely
 from nasforge.spaces import Architecture
@@ -68,6 +70,7 @@ def evaluator_from_spec(spec: str) -> Evaluator:
 def _worker_main(conn: Connection, evaluator_json: str, threads: int, memory_limit_mb: int | None) -> None:
     """A worker: evaluate each (trial id, architecture JSON, budget) received until told to stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the driver's to handle
+    os.environ.pop(WORKER_IMPORT, None)  # the main script is imported: a study made from here on is the user's
     if memory_limit_mb is not None:
         import resource
 
@@ -78,8 +81,13 @@ def _worker_main(conn: Connection, evaluator_json: str, threads: int, memory_lim
     torch.set_num_threads(threads)
     try:
         evaluator = evaluator_from_spec(evaluator_json)
+        if isinstance(evaluator, FunctionEvaluator):
+            evaluator.load()
+    except ObjectiveError as exc:  # its own line says what to change
+        conn.send(("broken", str(exc), True))
+        return
     except Exception as exc:  # the same in every worker: the driver stops the run with the reason
-        conn.send(("broken", f"{type(exc).__name__}: {exc}"))
+        conn.send(("broken", f"{type(exc).__name__}: {exc}", False))
         return
     conn.send(("ready",))
     while True:
@@ -91,8 +99,7 @@ def _worker_main(conn: Connection, evaluator_json: str, threads: int, memory_lim
             return
         trial_id, arch_json, budget = message
         conn.send(("start", trial_id))  # the trial's timeout counts from here, not from this worker's start-up
-        ok, payload = evaluate_safely(evaluator, Architecture.from_json(arch_json), budget)
-        conn.send(("done", trial_id, ok, payload))
+        conn.send(("done", trial_id, evaluate_safely(evaluator, Architecture.from_json(arch_json), budget)))
 
 
 @dataclass
@@ -125,7 +132,9 @@ class ProcessExecutor(Executor):
         parent, child = self._context.Pipe()
         process = self._context.Process(target=_worker_main, name="nasforge-worker", daemon=True,
                                         args=(child, self._spec, self.threads, self.memory_limit_mb))
-        process.start()
+        script = getattr(sys.modules.get("__main__"), "__file__", None)
+        with importing(str(script)) if script else contextlib.nullcontext():
+            process.start()  # a spawned worker imports the main script first: it must not start a search there
         child.close()
         return _Worker(process, parent)
 
@@ -166,7 +175,8 @@ class ProcessExecutor(Executor):
                     if message[0] == "ready":
                         worker.ready = True
                     elif message[0] == "broken":
-                        raise WorkerStartError(f"A worker process could not load the evaluator: {message[1]}")
+                        raise WorkerStartError(message[1] if message[2] else
+                                               f"A worker process could not load the evaluator: {message[1]}")
                     elif message[0] == "start":
                         worker.started = time.monotonic()
                     else:
@@ -174,12 +184,14 @@ class ProcessExecutor(Executor):
             except (EOFError, OSError):
                 pass
             if done is not None:
-                _, _, ok, payload = done
                 worker.trial = None
-                outcomes.append(Outcome(trial, metrics=payload) if ok else Outcome(trial, reason=str(payload)))
+                outcomes.append(done[2].outcome(trial))
                 continue
             if not worker.process.is_alive():
                 worker.process.join()
+                if not worker.ready and worker.process.exitcode == EXIT_CODE:
+                    script = getattr(sys.modules.get("__main__"), "__file__", None) or "the main script"
+                    raise WorkerStartError(guard_message(str(script)))
                 if not worker.ready and (worker.process.exitcode or 0) > 0:
                     raise WorkerStartError(
                         f"A worker process exited during start-up ({describe_exit(worker.process.exitcode)}), "
