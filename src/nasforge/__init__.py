@@ -15,7 +15,18 @@ from __future__ import annotations
 
 from nasforge.evaluators import Evaluator, create_evaluator, list_evaluators
 from nasforge.exceptions import NasforgeError, StorageError, ValidationError
-from nasforge.spaces import Architecture, SearchSpace, create_space, list_spaces
+from nasforge.spaces import (
+    Architecture,
+    Choice,
+    Float,
+    Int,
+    Repeat,
+    SearchSpace,
+    Space,
+    create_space,
+    list_spaces,
+    load_space_file,
+)
 from nasforge.storages import get_storage
 from nasforge.strategies import Strategy, create_strategy, list_strategies
 from nasforge.study import Budget, FrozenTrial, Objective, Study, TrialState, create_study, load_study, read_study
@@ -25,11 +36,16 @@ __version__ = "0.1.0"
 __all__ = [
     "Architecture",
     "Budget",
+    "Choice",
     "Evaluator",
+    "Float",
     "FrozenTrial",
+    "Int",
     "NasforgeError",
     "Objective",
+    "Repeat",
     "SearchSpace",
+    "Space",
     "StorageError",
     "Strategy",
     "Study",
@@ -44,6 +60,7 @@ __all__ = [
     "list_evaluators",
     "list_spaces",
     "list_strategies",
+    "load_space_file",
     "load_study",
     "read_study",
 ]

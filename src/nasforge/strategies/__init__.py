@@ -6,6 +6,7 @@ from nasforge.strategies._asha import ASHA
 from nasforge.strategies._base import Scorer, Strategy, StrategyCapabilities, VectorScorer, Violation
 from nasforge.strategies._bayesopt import Bananas, BayesianOptimization
 from nasforge.strategies._bohb import BOHB
+from nasforge.strategies._categorical import CategoricalView, categorical_problem
 from nasforge.strategies._evolution import RegularizedEvolution
 from nasforge.strategies._fidelity import MultiFidelityStrategy
 from nasforge.strategies._genetic import GeneticAlgorithm
@@ -31,6 +32,7 @@ __all__ = [
     "BOLocalSearch",
     "Bananas",
     "BayesianOptimization",
+    "CategoricalView",
     "GeneticAlgorithm",
     "GridSearch",
     "Hyperband",
@@ -46,6 +48,7 @@ __all__ = [
     "SuccessiveHalving",
     "VectorScorer",
     "Violation",
+    "categorical_problem",
     "create_strategy",
     "get_strategy_class",
     "list_strategies",

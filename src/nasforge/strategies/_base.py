@@ -162,7 +162,8 @@ class Strategy(ABC):
         return self._unseen(lambda: self.space.sample(self.rng))
 
     def _unseen(self, draw: Callable[[], Architecture]) -> Architecture:
-        """Call ``draw`` until it gives an unseen architecture; the last draw if none is found.
+        """Call ``draw`` until it gives an unseen architecture; then random members of the space (a population
+        that has converged reaches by mutation only what it has seen); the last draw if none is found.
 
         Once a search of ``_UNSEEN_TRIES`` draws has failed (the space is nearly exhausted), later calls
         try a tenth as often, so that a long run in a small space stays cheap.
@@ -173,6 +174,10 @@ class Strategy(ABC):
             if not self.is_seen(arch):
                 return arch
             arch = draw()
+        for _ in range(tries):
+            candidate = self.space.sample(self.rng)
+            if not self.is_seen(candidate):
+                return candidate
         self._draws_failed = True
         return arch
 

@@ -7,8 +7,8 @@ import math
 import numpy as np
 
 from nasforge._validation import check_float, check_int
-from nasforge.exceptions import ValidationError
-from nasforge.spaces import Architecture, CategoricalSpace
+from nasforge.spaces import Architecture
+from nasforge.strategies._categorical import CategoricalView
 from nasforge.strategies._hyperband import Hyperband
 from nasforge.strategies._registry import register_strategy
 from nasforge.trial import FrozenTrial
@@ -23,7 +23,8 @@ class BOHB(Hyperband):
     best ``top_fraction`` are 'good', the rest 'bad'; each decision gets a smoothed frequency of its values
     among the good results (l) and among the bad ones (g); candidates are drawn from l (its smoothing widened
     by ``bandwidth_factor``) and the one with the largest l(x)/g(x) is proposed. Needs a space of categorical
-    decisions (cell, chain, MLP, joint, table spaces).
+    decisions (cell, chain, MLP, table spaces, a declared Space of Choices and Ints); a conditional
+    decision absent from a result does not count towards its densities.
 
     Args:
         min_budget, max_budget, eta: as in ``hyperband``.
@@ -49,17 +50,14 @@ class BOHB(Hyperband):
 
     def _setup(self) -> None:
         super()._setup()
-        if not isinstance(self.space, CategoricalSpace):
-            raise ValidationError(f"BOHB needs a space of categorical decisions; {type(self.space).__name__} "
-                                  "is not one.")
-        self._choices = list(self.space.choices().values())
-        self._index = [{v: i for i, v in enumerate(values)} for values in self._choices]
+        self._view = CategoricalView(self.space, type(self).__name__)
+        self._choices = self._view.choices
         self._observed: dict[float, dict[str, tuple[tuple[int, ...], float]]] = {}
 
     def _observe(self, trial: FrozenTrial, budget: float, score: float | None) -> None:
         if score is None or not math.isfinite(score):
             return
-        codes = tuple(self._index[d].get(v, 0) for d, v in enumerate(trial.arch.values()))
+        codes = self._view.codes(trial.arch)
         self._observed.setdefault(budget, {})[trial.arch_key] = (codes, score)
 
     def _densities(self, rows: list[tuple[int, ...]], alpha: float) -> list[np.ndarray]:
@@ -67,7 +65,8 @@ class BOHB(Hyperband):
         for d, values in enumerate(self._choices):
             counts = np.full(len(values), alpha)
             for row in rows:
-                counts[row[d]] += 1.0
+                if row[d] >= 0:  # -1: the decision is absent (inactive) in this result
+                    counts[row[d]] += 1.0
             out.append(counts / counts.sum())
         return out
 
@@ -86,20 +85,18 @@ class BOHB(Hyperband):
         if rows is None:
             return self._initial()
         good, bad = rows
-        assert isinstance(self.space, CategoricalSpace)
         l_model, g_model = self._densities(good, 1.0), self._densities(bad, 1.0)
         l_draw = self._densities(good, self.bandwidth_factor)
         best: tuple[float, Architecture] | None = None
         for _ in range(self.n_candidates):
             codes = [int(self.rng.choice(len(p), p=p)) for p in l_draw]
             values = tuple(self._choices[d][c] for d, c in enumerate(codes))
-            if not self.space._is_member(values):
+            arch = self._view.make(values)
+            if arch is None or self.is_seen(arch):
                 continue
-            arch = self.space.make(values)
-            if self.is_seen(arch):
-                continue
-            canon = [self._index[d][v] for d, v in enumerate(arch.values())]
-            ratio = float(sum(math.log(l_model[d][c]) - math.log(g_model[d][c]) for d, c in enumerate(canon)))
+            canon = self._view.codes(arch)
+            ratio = float(sum(math.log(l_model[d][c]) - math.log(g_model[d][c])
+                              for d, c in enumerate(canon) if c >= 0))
             if best is None or ratio > best[0]:
                 best = (ratio, arch)
         return best[1] if best is not None else self._initial()

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from nasforge._validation import check_float
-from nasforge.exceptions import ValidationError
-from nasforge.spaces import Architecture, CategoricalSpace
+from nasforge.spaces import Architecture
 from nasforge.strategies._base import _UNSEEN_TRIES, Strategy
+from nasforge.strategies._categorical import CategoricalView
 from nasforge.strategies._registry import register_strategy
 from nasforge.trial import FrozenTrial
 
@@ -25,6 +25,9 @@ class Reinforce(Strategy):
         lr: step size on the logits.
         baseline_decay: decay of the moving-average baseline (and of the reward variance).
         seed: seed of the strategy's generator.
+
+    In a declared ``Space`` every decision gets a policy (its Choices or Int values); a conditional decision that
+    is inactive in an architecture is drawn but dropped, and its policy learns only from architectures that have it.
     """
 
     needs_categorical = True  # one softmax per categorical decision
@@ -36,11 +39,8 @@ class Reinforce(Strategy):
         self.baseline_decay = check_float(owner, "baseline_decay", baseline_decay, minimum=0, maximum=1)
 
     def _setup(self) -> None:
-        if not isinstance(self.space, CategoricalSpace):
-            raise ValidationError(f"Reinforce needs a space of categorical decisions; {type(self.space).__name__} "
-                                  "is not one.")
-        self._choices = list(self.space.choices().values())
-        self._index = [{v: i for i, v in enumerate(values)} for values in self._choices]
+        self._view = CategoricalView(self.space, type(self).__name__)
+        self._choices = self._view.choices
         self._logits = [np.zeros(len(values)) for values in self._choices]
         self._baseline: float | None = None
         self._variance = 0.0
@@ -51,12 +51,12 @@ class Reinforce(Strategy):
         return p / float(p.sum())
 
     def _draw(self) -> Architecture:
-        assert isinstance(self.space, CategoricalSpace)
         for _ in range(100):
             values = tuple(values[int(self.rng.choice(len(values), p=self._softmax(logits)))]
                            for values, logits in zip(self._choices, self._logits, strict=True))
-            if self.space._is_member(values):
-                return self.space.make(values)
+            arch = self._view.make(values)
+            if arch is not None:
+                return arch
         return self.space.sample(self.rng)
 
     def _ask(self) -> Architecture:
@@ -79,9 +79,8 @@ class Reinforce(Strategy):
         self._variance = self.baseline_decay * self._variance + (1 - self.baseline_decay) * advantage ** 2
         self._baseline = self.baseline_decay * self._baseline + (1 - self.baseline_decay) * score
         scaled = advantage / (np.sqrt(self._variance) + 1e-12)
-        for d, value in enumerate(trial.arch.values()):
-            index = self._index[d].get(value)
-            if index is None:
+        for d, index in enumerate(self._view.codes(trial.arch)):
+            if index < 0:
                 continue
             grad = -self._softmax(self._logits[d])
             grad[index] += 1.0

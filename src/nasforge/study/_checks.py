@@ -10,7 +10,8 @@ from nasforge._registry import did_you_mean
 from nasforge.evaluators import Evaluator
 from nasforge.exceptions import ValidationError
 from nasforge.spaces import CategoricalSpace, SearchSpace
-from nasforge.strategies import Strategy, list_strategies, strategy_capabilities
+from nasforge.spaces._registry import SPACES
+from nasforge.strategies import Strategy, categorical_problem, list_strategies, strategy_capabilities
 from nasforge.study._budget import Budget
 from nasforge.study._constraints import Constraint
 from nasforge.study._objectives import Objective, is_test_metric
@@ -31,12 +32,37 @@ def check_study(*, evaluator: Evaluator | None, space: SearchSpace, strategy: St
     Raises:
         ValidationError: one line naming the parameter, the value and what is allowed.
     """
+    check_space_storable(space)
     if not allow_test_objective:
         _check_no_test_metric(evaluator, objectives, constraints)
     if evaluator is not None:
         _check_metrics(evaluator, objectives, constraints, budget)
         _check_strategy_metrics(strategy, evaluator)
     _check_strategy(strategy, space, evaluator)
+
+
+def check_space_storable(space: object) -> None:
+    """Refuse a space that a stored study could not rebuild from its spec: one that is not a SearchSpace, or whose
+    class is not the one registered under its name (a bare CategoricalSpace, an unregistered subclass)."""
+    if not isinstance(space, SearchSpace):
+        raise ValidationError(f"The 'space' parameter of create_study must be a SearchSpace such as "
+                              f"nasforge.Space({{...}}). Got {_shown(space)} instead.")
+    name = getattr(type(space), "registry_name", None)
+    if name is not None and name in SPACES.names() and SPACES.get(name) is type(space):
+        return
+    if isinstance(space, CategoricalSpace):
+        decisions = ", ".join(f"{k!r}: {list(v)!r}" for k, v in list(space.choices().items())[:2])
+        raise ValidationError(f"The 'space' parameter of create_study is a {_owner(space)}, which a stored study "
+                              f"cannot rebuild (it is not registered): declare the same decisions as data, "
+                              f"nasforge.Space({{{decisions}{', ...' if len(space.choices()) > 2 else ''}}}).")
+    raise ValidationError(f"The 'space' parameter of create_study is a {_owner(space)}, which is not registered, so a "
+                          "stored study cannot rebuild it: declare it as data with nasforge.Space({...}) or register "
+                          "its class with @nasforge.spaces.register_space(name).")
+
+
+def _shown(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def _owner(component: object) -> str:
@@ -115,9 +141,14 @@ def _check_strategy(strategy: Strategy, space: SearchSpace, evaluator: Evaluator
             f"The 'strategy' parameter of create_study is {name!r}, a multi-fidelity strategy (it gives each trial a "
             f"budget), but {_owner(evaluator)} takes no budget, so every trial would run in full. Use one of "
             f"{', '.join(single)}.")
-    if needs.needs_categorical and not isinstance(space, CategoricalSpace):
-        raise ValidationError(f"The 'strategy' parameter of create_study is {name!r}, which needs a space of "
-                              f"categorical decisions; {_owner(space)} is not one.")
+    if needs.needs_categorical:
+        problem = categorical_problem(space)
+        if problem is not None:
+            usable = [n for n in list_strategies() if not strategy_capabilities(n).needs_categorical
+                      and not strategy_capabilities(n).needs_finite
+                      and strategy_capabilities(n).multi_fidelity == needs.multi_fidelity]
+            raise ValidationError(f"The 'strategy' parameter of create_study is {name!r}, which needs a space of "
+                                  f"categorical decisions; {problem}. Use one of {', '.join(usable)}.")
     if needs.needs_finite:
         size = space.size
         if size is None or size > ENUMERABLE_LIMIT:

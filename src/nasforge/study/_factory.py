@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -11,7 +11,7 @@ from nasforge._script_guard import refuse_while_imported
 from nasforge._validation import check_int
 from nasforge.evaluators import Evaluator, create_evaluator
 from nasforge.exceptions import StorageError, ValidationError
-from nasforge.spaces import Architecture, SearchSpace, create_space
+from nasforge.spaces import Architecture, SearchSpace, Space, create_space
 from nasforge.storages import BaseStorage, get_storage
 from nasforge.strategies import Strategy, create_strategy
 from nasforge.study._budget import Budget
@@ -30,7 +30,7 @@ def _component(obj: SearchSpace | Strategy | Evaluator) -> dict[str, Any]:
     return {"name": type(obj).registry_name, "params": obj.get_params()}
 
 
-def create_study(*, evaluator: Evaluator | None = None, space: SearchSpace | None = None,
+def create_study(*, evaluator: Evaluator | None = None, space: SearchSpace | Mapping[str, Any] | None = None,
                  strategy: Strategy | str = "evolution", objectives: str | Sequence[str] | None = None,
                  budget: Budget | None = None, storage: str | BaseStorage | None = None,
                  name: str | None = None, load_if_exists: bool = False, pruner: Pruner | None = None,
@@ -42,7 +42,9 @@ def create_study(*, evaluator: Evaluator | None = None, space: SearchSpace | Non
 
     Args:
         evaluator: turns architectures into metrics; None for a study driven only by ask/tell.
-        space: the search space; default: the evaluator's own (tabular benchmarks define one).
+        space: the search space: a registered space or a declared ``nasforge.Space({...})`` (a plain mapping of
+            decisions is read as one); default: the evaluator's own (tabular benchmarks define one). It is stored
+            as its registry name and parameters, so any process rebuilds it without the user's code.
         strategy: a Strategy or a registered name. A strategy without a seed gets a fresh one, stored
             with the study, so that a resumed run continues the same trajectory.
         objectives: ``"val_acc:max"`` or a list of such specs; default: the evaluator's.
@@ -79,6 +81,8 @@ def create_study(*, evaluator: Evaluator | None = None, space: SearchSpace | Non
         else:
             return load_study(name=existing, storage=store)
     check_new_name(store, name)
+    if isinstance(space, Mapping):
+        space = Space(space)
     space = space or (evaluator.natural_space() if evaluator is not None else None)
     if space is None:
         raise ValidationError("The 'space' parameter is required when the evaluator does not define one.")
