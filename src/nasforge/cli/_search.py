@@ -34,9 +34,9 @@ from nasforge.cli._upgrade import announce_upgrade
 from nasforge.config import SearchConfig, build_study, parse_config
 from nasforge.config._build import evaluator_parameters, space_parameters
 from nasforge.config._components import zero_cost_params
+from nasforge.evaluators import FunctionEvaluator, ObjectiveError
 from nasforge.exceptions import ValidationError
 from nasforge.storages import get_storage
-from nasforge.evaluators import FunctionEvaluator, ObjectiveError
 from nasforge.study import Budget, Study, StudyView, load_study, read_study
 
 
