@@ -106,9 +106,11 @@ class FunctionEvaluator(Evaluator):
     def __init__(self, *, function: str | Callable[..., Any], objective: str | None = None,
                  metrics: Sequence[str] | None = None, root: str | None = None) -> None:
         self._function: Callable[..., Any] | None = None
+        self._with_report = False  # the function takes report as its second argument
         self.problem: str | None = None  # why the function cannot go to other processes (None: it can)
         if callable(function):
             self._function = function
+            self._with_report = _n_positional(function) >= 2
             self.function, self.problem = path_of(function, "Study.optimize")
             root = root or module_root(function)
         else:
@@ -140,6 +142,7 @@ class FunctionEvaluator(Evaluator):
         """The function, imported on first use; ObjectiveError (one line) when it cannot be imported here."""
         if self._function is None:
             self._function = locate(self.function, self.root)
+            self._with_report = _n_positional(self._function) >= 2
             self.root = self.root or module_root(self._function)
         return self._function
 
@@ -158,8 +161,7 @@ class FunctionEvaluator(Evaluator):
             raise ValidationError(f"The 'budget' of {OWNER}.evaluate must be a number > 0. Got {budget!r} instead.")
         function = self.load()
         decisions = Decisions(arch, budget)
-        with_report = _n_positional(function) >= 2
-        result = function(decisions, self._reporter(report)) if with_report else function(decisions)
+        result = function(decisions, self._reporter(report)) if self._with_report else function(decisions)
         return self._metrics(result)
 
     def _reporter(self, report: Reporter | None) -> Callable[[int, Any], None]:
