@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from nasforge._script_guard import UnguardedScript, guard_message, importing
-from nasforge.exceptions import NasforgeError, ValidationError
+from nasforge.exceptions import ValidationError
 
 
-class ObjectiveError(NasforgeError):
+class ObjectiveError(ValidationError):
     """The objective function cannot run at all (it cannot be imported here, or its script starts a search when
     imported): the same for every trial, so a search stops at once instead of failing every trial."""
 
