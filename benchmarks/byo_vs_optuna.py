@@ -72,7 +72,8 @@ def run_script(tool: str, seed: int, trials: int, strategy: str | None, env: dic
     if done.returncode != 0 or not lines:
         raise RuntimeError(f"{tool} seed {seed} failed ({done.returncode}): {done.stderr[-2000:]}")
     result = json.loads(lines[-1][len("RESULT "):])
-    return {"seed": seed, "best_val_acc": result["best"], "wall_s": round(wall, 2), "main_s": round(result["main_s"], 2)}
+    return {"seed": seed, "best_val_acc": result["best"], "wall_s": round(wall, 2),
+            "main_s": round(result["main_s"], 2)}
 
 
 def seeds(text: str) -> list[int]:
@@ -91,8 +92,8 @@ def main() -> None:
     parser.add_argument("--report-seeds", default="5-9")
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in [str(Path(__file__).resolve().parents[1] / "src"),
-                                                                    os.environ.get("PYTHONPATH", "")] if p)}
+    src = str(Path(__file__).resolve().parents[1] / "src")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in [src, os.environ.get("PYTHONPATH", "")] if p)}
     import optuna
 
     import nasforge
@@ -106,10 +107,14 @@ def main() -> None:
     print(f"lines of code: {results['lines_of_code']}", flush=True)
     selection: dict[str, list[dict[str, Any]]] = {}
     for strategy in [c.strip() for c in args.candidates.split(",") if c.strip()]:
-        selection[strategy] = [run_script("nasforge", s, args.trials, strategy, env) for s in seeds(args.select_seeds)]
+        selection[strategy] = []
+        for seed in seeds(args.select_seeds):
+            selection[strategy].append(run_script("nasforge", seed, args.trials, strategy, env))
+            print(f"select {strategy:12s} seed {seed}: {selection[strategy][-1]}", flush=True)
         mean = statistics.mean(r["best_val_acc"] for r in selection[strategy])
         results["selection"][strategy] = {"runs": selection[strategy], "mean_best_val_acc": round(mean, 4)}
         print(f"select {strategy:12s} mean best val_acc {mean:.4f}", flush=True)
+        _save(args.json, results)
     chosen = max(selection, key=lambda s: (results["selection"][s]["mean_best_val_acc"], -list(selection).index(s)))
     results["chosen_strategy"] = chosen
     report: dict[str, list[dict[str, Any]]] = {"nasforge": [], "optuna": []}
@@ -118,16 +123,24 @@ def main() -> None:
         for tool in order:
             report[tool].append(run_script(tool, seed, args.trials, chosen if tool == "nasforge" else None, env))
             print(f"report {tool:8s} seed {seed}: {report[tool][-1]}", flush=True)
-    summary = {tool: {"runs": runs, "mean_best_val_acc": round(statistics.mean(r["best_val_acc"] for r in runs), 4),
-                      "mean_wall_s": round(statistics.mean(r["wall_s"] for r in runs), 2)} for tool, runs in report.items()}
+            _save(args.json, {**results, "report_runs": report})
+    summary: dict[str, Any] = {
+        tool: {"runs": runs, "mean_best_val_acc": round(statistics.mean(r["best_val_acc"] for r in runs), 4),
+               "mean_wall_s": round(statistics.mean(r["wall_s"] for r in runs), 2)} for tool, runs in report.items()}
     summary["wall_ratio"] = round(summary["nasforge"]["mean_wall_s"] / summary["optuna"]["mean_wall_s"], 3)
     results["report"] = summary
-    print(f"nasforge ({chosen}): best val_acc {summary['nasforge']['mean_best_val_acc']}, wall "
-          f"{summary['nasforge']['mean_wall_s']} s | optuna (TPE): best val_acc {summary['optuna']['mean_best_val_acc']}, "
-          f"wall {summary['optuna']['mean_wall_s']} s | wall ratio {summary['wall_ratio']}", flush=True)
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(results, indent=2))
+    ours, theirs = summary["nasforge"], summary["optuna"]
+    print(f"nasforge ({chosen}): best val_acc {ours['mean_best_val_acc']}, wall {ours['mean_wall_s']} s | optuna "
+          f"(TPE): best val_acc {theirs['mean_best_val_acc']}, wall {theirs['mean_wall_s']} s | wall ratio "
+          f"{summary['wall_ratio']}", flush=True)
+    _save(args.json, results)
+
+
+def _save(path: Path | None, results: dict[str, Any]) -> None:
+    """Write what is measured so far (a long run leaves its figures even when stopped)."""
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(results, indent=2))
 
 
 if __name__ == "__main__":

@@ -3,8 +3,9 @@
     python search_nasforge.py
 """
 
-import nasforge
 from digits_mlp import build_mlp, train_and_score
+
+import nasforge
 
 
 def objective(arch):

@@ -23,7 +23,7 @@ def work(storage, seed, n_trials):
 
 
 def main(seed=0, n_trials=30, storage="sqlite:///optuna-digits.db"):
-    study = optuna.create_study(study_name="digits", storage=storage, direction="maximize")
+    optuna.create_study(study_name="digits", storage=storage, direction="maximize")
     workers = [multiprocessing.Process(target=work, args=(storage, 2 * seed + i, n_trials)) for i in range(2)]
     for worker in workers:
         worker.start()

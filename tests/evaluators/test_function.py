@@ -117,7 +117,8 @@ def test_bad_import_paths_are_one_line() -> None:
 def test_a_script_that_searches_when_imported_is_told_in_one_line(tmp_path: Path) -> None:
     script = tmp_path / "unguarded_search.py"
     script.write_text("import nasforge\n\ndef objective(arch):\n    return 1.0\n\n"
-                      "nasforge.create_study(space={'a': [1, 2]}, objectives='v:max').optimize(objective, n_trials=1)\n")
+                      "nasforge.create_study(space={'a': [1, 2]}, objectives='v:max')"
+                      ".optimize(objective, n_trials=1)\n")
     with pytest.raises(ObjectiveError, match="runs a search when it is imported.*if __name__ == \"__main__\":"):
         FunctionEvaluator(function=f"{script}:objective").load()
     guarded = tmp_path / "guarded_search.py"

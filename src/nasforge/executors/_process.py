@@ -1,7 +1,8 @@
 """Worker processes on this machine, one trial at a time each.
 
-Each worker is a spawned (or, for a function objective, forked) process with a pipe to the driver: the evaluator is sent once, as JSON (its class
-and parameters; its dataset then stays loaded between trials), then one architecture (JSON) per trial. The
+Each worker is a spawned (for a function objective: forked) process with a pipe to the driver: the evaluator is
+sent once, as JSON (its class and parameters; its dataset then stays loaded between trials), then one architecture
+(JSON) per trial. The
 driver watches each worker's pipe and its process handle, so it knows which trial a worker held when it died
 (killed, out of memory) and can stop a trial that runs past its timeout by killing that worker and starting
 a fresh one; the other workers go on.
