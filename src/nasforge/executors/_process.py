@@ -151,7 +151,7 @@ class ProcessExecutor(Executor):
         self.threads = threads or default_threads(n_workers)
         self.memory_limit_mb = memory_limit_mb
         self.start_method = start_method or default_start_method(evaluator, memory_limit_mb)
-        self._context = multiprocessing.get_context(self.start_method)
+        self._context: Any = multiprocessing.get_context(self.start_method)  # spawn or fork: one Process API
         self._spec = evaluator_spec(evaluator)
         self._workers: list[_Worker] = []
         for _ in range(n_workers):
