@@ -10,10 +10,11 @@ from __future__ import annotations
 import inspect
 import numbers
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from nasforge.evaluators._base import Evaluator, Reporter
-from nasforge.evaluators._locate import locate, module_root, path_of, split_path
+from nasforge.evaluators._locate import is_script, locate, module_root, path_of, split_path
 from nasforge.evaluators._registry import register_evaluator
 from nasforge.exceptions import ValidationError
 from nasforge.spaces import Architecture, Scalar
@@ -114,7 +115,9 @@ class FunctionEvaluator(Evaluator):
             self.function, self.problem = path_of(function, "Study.optimize")
             root = root or module_root(function)
         else:
-            split_path(function)
+            module, attr = split_path(function)
+            if is_script(module) and not Path(module).is_absolute() and Path(module).is_file():
+                function = f"{Path(module).resolve()}:{attr}"  # found again from any directory
             self.function = function
         if objective is not None and (not isinstance(objective, str) or not objective.partition(":")[0]
                                       or objective.partition(":")[2] not in ("", "max", "min")):

@@ -65,7 +65,8 @@ def split_path(path: object, parameter: str = "function") -> tuple[str, str]:
     return module, attr
 
 
-def _is_script(module: str) -> bool:
+def is_script(module: str) -> bool:
+    """True for the script form of a path (a file name) rather than a module name."""
     return module.endswith(".py") or os.sep in module or "/" in module
 
 
@@ -123,7 +124,7 @@ def locate(path: str, root: str | None = None) -> Callable[..., Any]:
     """The function at ``path`` (see the module's docstring); ObjectiveError, one line, when it cannot be found."""
     module_name, attr = split_path(path)
     try:
-        module = _from_script(module_name, path) if _is_script(module_name) else _import(module_name, root)
+        module = _from_script(module_name, path) if is_script(module_name) else _import(module_name, root)
     except ObjectiveError:
         raise
     except UnguardedScript as exc:
