@@ -134,3 +134,18 @@ def test_the_objective_is_stored_by_its_import_path() -> None:
     assert entry["name"] == "function"
     assert entry["params"]["function"] == "tests.evaluators.function_objectives:objective"
     assert entry["params"]["objective"] == "val_acc"
+
+
+def test_a_pruner_stops_trials_from_the_function_reports() -> None:
+    from nasforge.study import MedianPruner
+
+    def curve(arch: Decisions, report: Any) -> float:  # steps 0..5; a poor trial stays poor
+        for step in range(6):
+            report(step, fo.score(arch) * (step + 1) / 6)
+        return fo.score(arch)
+
+    study = _study(pruner=MedianPruner(n_startup_trials=3, n_warmup_steps=0))
+    study.optimize(curve, n_trials=20)
+    pruned = [t for t in study.trials if t.state is TrialState.PRUNED]
+    assert pruned and all(max(t.intermediate) < 5 for t in pruned)
+    assert len(study.trials) == 20

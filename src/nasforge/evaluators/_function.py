@@ -56,6 +56,8 @@ class Decisions(Mapping[str, Scalar]):
 
 
 def _as_float(value: object) -> float | None:
+    if type(value) is float or type(value) is int:  # the common case first: this runs for every metric
+        return float(value)
     if isinstance(value, bool | str | bytes):
         return None
     if isinstance(value, numbers.Real):
