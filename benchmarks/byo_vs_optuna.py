@@ -78,6 +78,8 @@ def run_script(tool: str, seed: int, trials: int, strategy: str | None, env: dic
 
 def seeds(text: str) -> list[int]:
     """``0-4`` or ``5,6,7``."""
+    if not text.strip():
+        return []
     if "-" in text:
         low, high = text.split("-")
         return list(range(int(low), int(high) + 1))
@@ -115,6 +117,8 @@ def main() -> None:
         results["selection"][strategy] = {"runs": selection[strategy], "mean_best_val_acc": round(mean, 4)}
         print(f"select {strategy:12s} mean best val_acc {mean:.4f}", flush=True)
         _save(args.json, results)
+    if not seeds(args.report_seeds):  # a selection run only
+        return
     chosen = max(selection, key=lambda s: (results["selection"][s]["mean_best_val_acc"], -list(selection).index(s)))
     results["chosen_strategy"] = chosen
     report: dict[str, list[dict[str, Any]]] = {"nasforge": [], "optuna": []}
