@@ -22,6 +22,7 @@ def _study() -> nasforge.Study:
                                  strategy=nasforge.create_strategy("random", seed=0))
 
 
+@pytest.mark.slow  # a local Ray starts: about a minute
 def test_ray_imports_the_objective_by_path_and_stops_at_an_unguarded_script(tmp_path: Path) -> None:
     study = _study()
     study.optimize(fo.objective, n_trials=4, n_workers=2, executor="ray")
