@@ -45,7 +45,8 @@ def space(request: pytest.FixtureRequest) -> Space:
 def test_round_trip_through_json_rebuilds_an_equal_space(space: Space) -> None:
     text = json.dumps(space.get_params())
     clone = create_space("declared", **json.loads(text))
-    assert isinstance(clone, Space) and clone.to_dict() == space.to_dict()
+    assert isinstance(clone, Space) and clone.to_dict() == space.to_dict() and clone == space
+    assert hash(clone) == hash(space) and clone != Space({"other": [1, 2]})
     assert Space.from_dict(space.to_dict()).to_dict() == space.to_dict()
     rng_a, rng_b = np.random.default_rng(3), np.random.default_rng(3)
     assert [clone.sample(rng_a) for _ in range(20)] == [space.sample(rng_b) for _ in range(20)]
@@ -214,3 +215,13 @@ def test_bad_python_declarations_and_bad_files() -> None:
 def test_exported_from_the_package() -> None:
     for name in ("Space", "Int", "Float", "Choice", "Repeat", "load_space_file"):
         assert name in nasforge.__all__ and hasattr(nasforge, name)
+
+
+def test_a_hostile_space_file_is_refused_before_it_is_built(tmp_path: Path) -> None:
+    path = tmp_path / "space.yaml"
+    path.write_text("a: &x [1, 2]\n" + "".join(f"b{i}: *x\n" for i in range(101)))
+    with pytest.raises(ValidationError, match="more than 100 aliases"):
+        load_space_file(path)
+    path.write_bytes(b"a: [1, 2]\n\0")
+    with pytest.raises(ValidationError, match="YAML or JSON text"):
+        load_space_file(path)

@@ -112,3 +112,17 @@ def test_model_and_local_strategies_improve_on_a_float_space(strategy: str) -> N
     study = run("floats", strategy, seed=3, n=40)
     assert study.best_trial is not None
     assert study.best_trial.metrics["score"] > draws[int(0.9 * len(draws))]
+
+
+def test_state_rebuilt_from_foreign_trials_of_a_declared_space(name: str) -> None:
+    """Told every member of the conditional space but one (evaluated by grid search), the strategy proposes it."""
+    source = run("finite", "grid", seed=0, n=39)
+    for left_out in (0, 20, 38):
+        strategy = create_strategy(name, seed=0)
+        strategy.bind(source.space, source._score)
+        for trial in source.trials:
+            if trial.number != left_out:
+                strategy.tell(trial)
+        arch = strategy.ask()
+        source.space.validate(arch)
+        assert source.space.key(arch) == source.trials[left_out].arch_key

@@ -133,6 +133,18 @@ class Space(SearchSpace):
         return tuple(order)
 
     # -- data ----------------------------------------------------------------------------------------
+    def __repr__(self) -> str:
+        return f"Space({self.to_dict()!r})"
+
+    def __eq__(self, other: object) -> bool:
+        """Spaces are equal when they declare the same decisions in the same order."""
+        if not isinstance(other, Space):
+            return NotImplemented
+        return list(self.to_dict().items()) == list(other.to_dict().items())
+
+    def __hash__(self) -> int:
+        return hash(json.dumps(list(self.to_dict().items())))
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON-compatible data form; ``Space.from_dict`` (and ``load_space_file``) read it."""
         return {name: declared.to_data() for name, declared in self._declared.items()}

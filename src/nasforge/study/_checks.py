@@ -50,7 +50,7 @@ def check_space_storable(space: object) -> None:
     name = getattr(type(space), "registry_name", None)
     if name is not None and name in SPACES.names() and SPACES.get(name) is type(space):
         return
-    if isinstance(space, CategoricalSpace):
+    if type(space) is CategoricalSpace:  # a subclass may allow only some combinations: a Space would not
         decisions = ", ".join(f"{k!r}: {list(v)!r}" for k, v in list(space.choices().items())[:2])
         raise ValidationError(f"The 'space' parameter of create_study is a {_owner(space)}, which a stored study "
                               f"cannot rebuild (it is not registered): declare the same decisions as data, "
