@@ -113,13 +113,18 @@ def main() -> None:
         for seed in seeds(args.select_seeds):
             selection[strategy].append(run_script("nasforge", seed, args.trials, strategy, env))
             print(f"select {strategy:12s} seed {seed}: {selection[strategy][-1]}", flush=True)
-        mean = statistics.mean(r["best_val_acc"] for r in selection[strategy])
-        results["selection"][strategy] = {"runs": selection[strategy], "mean_best_val_acc": round(mean, 4)}
-        print(f"select {strategy:12s} mean best val_acc {mean:.4f}", flush=True)
-        _save(args.json, results)
+        if selection[strategy]:
+            mean = statistics.mean(r["best_val_acc"] for r in selection[strategy])
+            results["selection"][strategy] = {"runs": selection[strategy], "mean_best_val_acc": round(mean, 4)}
+            print(f"select {strategy:12s} mean best val_acc {mean:.4f}", flush=True)
+            _save(args.json, results)
     if not seeds(args.report_seeds):  # a selection run only
         return
-    chosen = max(selection, key=lambda s: (results["selection"][s]["mean_best_val_acc"], -list(selection).index(s)))
+    if not any(selection.values()):  # chosen before (by an earlier selection run): the first candidate
+        chosen = next(iter(selection))
+    else:
+        chosen = max(selection, key=lambda s: (results["selection"][s]["mean_best_val_acc"],
+                                               -list(selection).index(s)))
     results["chosen_strategy"] = chosen
     report: dict[str, list[dict[str, Any]]] = {"nasforge": [], "optuna": []}
     for seed in seeds(args.report_seeds):  # alternating, so that a change of the machine's load hits both
