@@ -87,6 +87,7 @@ def first_result_problem(study: Study, trial: FrozenTrial) -> str | None:
         return None
     returned = sorted(trial.metrics)
     source = getattr(study.evaluator, "function", type(study.evaluator).__name__)
-    return (f"The objective {missing[0]!r} is not among the metrics {source!r} returned "
+    kind = "objective" if missing[0] in {o.name for o in study.objectives} else "constraint metric"
+    return (f"The {kind} {missing[0]!r} is not among the metrics {source!r} returned "
             f"({', '.join(returned)}).{did_you_mean(missing[0], returned)} Stopped after the first result: name one "
             "of its metrics (objectives=, --objective NAME:max) or return this one.")
