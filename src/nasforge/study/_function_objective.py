@@ -22,7 +22,7 @@ OWNER = "Study.optimize"
 def run_budget(study: Study, budget: Budget | None, n_trials: int | None, timeout: float | None) -> Budget:
     """The budget of a run: ``budget``, or the ``n_trials`` / ``timeout`` shortcuts, or the study's own.
 
-    A study stored without a budget keeps the shortcuts' one, so that ``nasforge resume`` continues it; trials count
+    The shortcuts' budget becomes the study's stored budget, so that ``nasforge resume`` continues it; trials count
     the whole study, as every nasforge budget does (a resumed run completes the same total)."""
     if n_trials is None and timeout is None:
         return budget or study.budget
@@ -30,7 +30,7 @@ def run_budget(study: Study, budget: Budget | None, n_trials: int | None, timeou
         raise ValidationError(f"Give {OWNER} either 'budget' or the 'n_trials' / 'timeout' shortcuts, not both. "
                               f"Got budget={budget} and n_trials={n_trials!r}, timeout={timeout!r}.")
     shortcut = Budget(n_trials=n_trials, timeout_s=timeout)
-    if study.budget.is_unlimited():
+    if shortcut != study.budget:
         spec = study.storage.get_study_spec(study.study_id)
         spec["budget"] = shortcut.to_dict()
         study.storage.update_study_spec(study.study_id, spec)

@@ -452,8 +452,8 @@ class Study(StoredResults):
                 returns a number (the study's objective) or a dict of metrics. It is stored by its import path, so
                 that workers, Ray and ``resume`` import it again. A Budget here is the ``budget`` argument.
             budget: overrides the study's budget for this run.
-            n_trials: shortcut for ``Budget(n_trials=...)``: the study's total number of trials (a study stored
-                without a budget keeps it, so that ``nasforge resume`` continues it).
+            n_trials: shortcut for ``Budget(n_trials=...)``: the study's total number of trials (stored as the
+                study's budget, so that ``nasforge resume`` continues it).
             timeout: shortcut for ``Budget(timeout_s=...)``: seconds of this run.
             metrics: with ``objective``: the metric names it returns, checked against the objectives before the
                 first trial (otherwise at the first result).
