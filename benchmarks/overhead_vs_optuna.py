@@ -6,8 +6,13 @@ and evaluating with replacement like Optuna's RandomSampler; Optuna suggests the
 and returns the same validation accuracy.
 Both run side by side in one process, alternating, ``--repeats`` times; the medians are reported.
 
-    python benchmarks/overhead_vs_optuna.py --trials 10000 --repeats 3 [--kinds memory,sqlite] [--nb201-path DIR]
-        [--json FILE]
+The ``function`` kind measures your own objective function instead, in memory: a declared space (an int, a
+choice, a categorical and a log-scaled float) searched at random, with an objective that returns at once;
+nasforge runs ``study.optimize(objective)`` on ``nasforge.Space``, Optuna ``study.optimize(objective)`` with the
+same four ``trial.suggest_*`` calls.
+
+    python benchmarks/overhead_vs_optuna.py --trials 10000 --repeats 3 [--kinds memory,sqlite,function]
+        [--nb201-path DIR] [--json FILE]
 """
 
 from __future__ import annotations
@@ -22,8 +27,8 @@ from typing import Any
 
 import optuna
 
-from nasforge import Budget, create_study
-from nasforge.evaluators import NB201Evaluator
+from nasforge import Budget, Float, Int, Space, create_study
+from nasforge.evaluators import Decisions, NB201Evaluator
 from nasforge.spaces import Architecture
 from nasforge.strategies import RandomSearch
 
@@ -60,6 +65,45 @@ def run_optuna(ev: NB201Evaluator, trials: int, storage: str | None) -> float:
     return elapsed
 
 
+ACTIVATIONS = ["relu", "gelu", "silu"]
+WIDTHS = [16, 32, 64, 128]
+
+
+def quick(arch: Decisions) -> float:
+    """The objective of the ``function`` kind: returns at once (the loop is what is measured)."""
+    return float(arch["depth"]) * 0.1 + float(arch["lr"])
+
+
+def run_function_nasforge(trials: int) -> float:
+    space = Space({"depth": Int(1, 6), "width": WIDTHS, "act": ACTIVATIONS, "lr": Float(1e-4, 1e-1, log=True)})
+    with create_study(space=space, objectives="score:max", strategy=RandomSearch(deduplicate=False, seed=0),
+                      allow_duplicates=True) as study:
+        start = time.perf_counter()
+        study.optimize(quick, n_trials=trials)
+        elapsed = time.perf_counter() - start
+        if len(study.trials) != trials or study.n_counted != trials:
+            raise RuntimeError(f"nasforge ran {len(study.trials)} trials instead of {trials} ({study.stop_reason})")
+    return elapsed
+
+
+def run_function_optuna(trials: int) -> float:
+    def objective(trial: optuna.Trial) -> float:
+        depth = trial.suggest_int("depth", 1, 6)
+        trial.suggest_categorical("width", WIDTHS)
+        trial.suggest_categorical("act", ACTIVATIONS)
+        lr = trial.suggest_float("lr", 1e-4, 1e-1, log=True)
+        return depth * 0.1 + lr
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    study = optuna.create_study(direction="maximize", sampler=optuna.samplers.RandomSampler(seed=0))
+    start = time.perf_counter()
+    study.optimize(objective, n_trials=trials)
+    elapsed = time.perf_counter() - start
+    if len(study.trials) != trials:
+        raise RuntimeError(f"optuna ran {len(study.trials)} trials instead of {trials}")
+    return elapsed
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--trials", type=int, default=10000)
@@ -68,9 +112,10 @@ def main() -> None:
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument("--kinds", default="memory,sqlite", help="storages to compare, comma-separated")
     args = parser.parse_args()
-    ev = NB201Evaluator(nb201_path=args.nb201_path)
+    kinds = [k.strip() for k in args.kinds.split(",") if k.strip() in ("memory", "sqlite", "function")]
+    ev = NB201Evaluator(nb201_path=args.nb201_path) if set(kinds) - {"function"} else None
     results: dict[str, Any] = {"trials": args.trials, "repeats": args.repeats, "optuna": optuna.__version__}
-    for kind in [k.strip() for k in args.kinds.split(",") if k.strip() in ("memory", "sqlite")]:
+    for kind in kinds:
         times: dict[str, list[float]] = {"nasforge": [], "optuna": []}
         for repeat in range(args.repeats):
             with tempfile.TemporaryDirectory() as tmp:
@@ -78,7 +123,12 @@ def main() -> None:
                 theirs = f"sqlite:///{tmp}/optuna.db" if kind == "sqlite" else None
                 order = [("nasforge", run_nasforge, ours), ("optuna", run_optuna, theirs)]
                 for name, run, url in order if repeat % 2 == 0 else order[::-1]:
-                    times[name].append(run(ev, args.trials, url))
+                    if kind == "function":
+                        times[name].append((run_function_nasforge if name == "nasforge" else run_function_optuna)(
+                            args.trials))
+                    else:
+                        assert ev is not None
+                        times[name].append(run(ev, args.trials, url))
         med = {name: statistics.median(values) for name, values in times.items()}
         row = {name: {"seconds": [round(v, 3) for v in times[name]], "median_s": round(med[name], 3),
                       "trials_per_s": round(args.trials / med[name], 1),

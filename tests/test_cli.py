@@ -356,6 +356,22 @@ BAD_INPUTS = [
     (["show", "done", "--metrics", "val_ac"], "Unknown metric 'val_ac' (--metrics). Did you mean 'val_acc'?"),
     (["show", "done", "--metrics", "params_mb,,flops_m"], "'--metrics' option must be a comma-separated list"),
     (["show", "done", "--metrics", "params", "--json"], "Did you mean 'params_mb'?"),
+    # issue 17: fn
+    (["search", "--objective-fn", "no_such_module_17:objective", "--space-file", "{tmp}/fn_space.yaml", "--objective",
+      "val_acc:max"], "cannot be imported: ModuleNotFoundError: No module named 'no_such_module_17'"),
+    (["search", "--objective-fn", "json:no_such_function", "--space-file", "{tmp}/fn_space.yaml", "--objective",
+      "val_acc:max"], "has no attribute 'no_such_function'"),
+    (["search", "--objective-fn", "not a path", "--space-file", "{tmp}/fn_space.yaml", "--objective", "v:max"],
+     "must be an import path 'package.module:function'"),
+    (["search", "--objective-fn", "json:dumps", "--objective", "v:max"], "needs '--space-file'"),
+    (["search", "--objective-fn", "json:dumps", "--space-file", "{tmp}/fn_space.yaml"], "needs '--objective NAME:max'"),
+    (["search", "--space-file", "{tmp}/fn_space.yaml"], "'--space-file' option needs '--objective-fn'"),
+    (["search", "--objective-fn", "json:dumps", "--space-file", "{tmp}/fn_missing.yaml", "--objective", "v:max"],
+     "cannot be read"),
+    (["search", "--objective-fn", "json:dumps", "--space-file", "{tmp}/fn_space.yaml", "--objective", "v:max",
+      "--data", "digits"], "'--objective-fn' option is your own evaluation"),
+    (["run", "{tmp}/fn_nospace.yaml"], "defines no search space"),
+    (["run", "{tmp}/fn_nomodule.yaml"], "No module named 'no_such_module_17'"),
 ]
 
 
@@ -383,6 +399,11 @@ INPUT_FILES: dict[str, str | bytes] = {
     "bomb.yaml": "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
         f"{n}: &{n} [{', '.join([f'*{p}'] * 9)}]\n" for p, n in zip("abcdefgh", "bcdefghi", strict=True))
                  + "evaluator: {name: train, params: {lr: *i}}\nbudget: {n_trials: 2}\n",
+    # issue 17: fn
+    "fn_space.yaml": "depth: {int: [1, 4]}\nact: [relu, gelu]\n",
+    "fn_nospace.yaml": "evaluator: {function: 'json:dumps'}\nobjectives: [v:max]\nbudget: {n_trials: 2}\n",
+    "fn_nomodule.yaml": "evaluator: {function: 'no_such_module_17:f'}\nspace: {depth: {int: [1, 3]}}\n"
+                        "objectives: [v:max]\nbudget: {n_trials: 2}\n",
 }
 
 

@@ -22,7 +22,7 @@ import pytest
 
 from nasforge.evaluators import Evaluator, create_evaluator, evaluator_capabilities, list_evaluators
 from nasforge.exceptions import ValidationError
-from nasforge.spaces import Architecture
+from nasforge.spaces import Architecture, Float, Int, SearchSpace, Space
 from nasforge.study import Objective, is_test_metric
 
 
@@ -70,6 +70,13 @@ RECIPES: dict[str, dict[str, Recipe]] = {
                                      "train_subset": 64, "n_samples": 10, "min_diversity": 0.0, "threads": 1},
                    "slow_gan": lambda f: {"space": "gan", "space_params": _SMALL_GAN, "epochs": 1, "train_subset": 64,
                                           "n_samples": 10, "min_diversity": 0.0, "threads": 1}},
+    "function": {"module": lambda f: {"function": "tests.evaluators.function_objectives:objective",
+                                      "objective": "val_acc:max", "metrics": ["val_acc", "loss"]}},
+}
+# The spaces of evaluators that define none (your own function searches the space it is given).
+SPACES: dict[str, Callable[[], SearchSpace]] = {
+    "function": lambda: Space({"depth": Int(1, 4), "width": [16, 32], "act": ["relu", "gelu"],
+                               "lr": Float(1e-4, 1e-1, log=True)}),
 }
 
 
@@ -102,7 +109,7 @@ def built(request: pytest.FixtureRequest, nb201_path: str, tmp_path_factory: pyt
     if key not in _BUILT:
         params = recipe(Files(nb201_path, tmp_path_factory.mktemp(f"conformance-{name}")))
         evaluator = create_evaluator(name, **params)
-        space = evaluator.natural_space()
+        space = evaluator.natural_space() or (SPACES[name]() if name in SPACES else None)
         assert space is not None, f"{name}: an evaluator built from a recipe must define its space"
         arch = space.sample(np.random.default_rng(0))
         _BUILT[key] = Built(evaluator, params, arch, evaluator.evaluate(arch))

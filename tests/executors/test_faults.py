@@ -98,4 +98,6 @@ def test_a_script_without_a_main_guard_gets_told_so(toy_table: str, tmp_path: Pa
         "create_study(evaluator=ev, strategy='grid', budget=Budget(n_trials=4)).optimize(n_workers=2)\n")
     run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300, cwd=tmp_path)
     assert run.returncode != 0
-    assert "must guard its entry point with 'if __name__ == \"__main__\":'" in run.stderr
+    assert "runs a search when it is imported" in run.stderr
+    assert "put the search under 'if __name__ == \"__main__\":'" in run.stderr
+    assert "bootstrapping phase" not in run.stderr  # the workers stopped at the study, quietly, before starting more

@@ -34,9 +34,10 @@ from nasforge.cli._upgrade import announce_upgrade
 from nasforge.config import SearchConfig, build_study, parse_config
 from nasforge.config._build import evaluator_parameters, space_parameters
 from nasforge.config._components import zero_cost_params
+from nasforge.evaluators import FunctionEvaluator, ObjectiveError
 from nasforge.exceptions import ValidationError
 from nasforge.storages import get_storage
-from nasforge.study import Budget, Study, load_study, read_study
+from nasforge.study import Budget, Study, StudyView, load_study, read_study
 
 
 def search(
@@ -58,6 +59,11 @@ def search(
     space: Annotated[str | None, typer.Option(help="With --data: chain (default), mlp, nb201 or joint; with --task "
                                                    "generation: gan (default) or vae.")] = None,
     space_param: Annotated[list[str] | None, typer.Option(help="Space parameter NAME=VALUE (repeatable).")] = None,
+    objective_fn: Annotated[str | None, typer.Option(help="Your own objective function, MODULE:FUNCTION or "
+                                                          "script.py:FUNCTION (found from the current directory too); "
+                                                          "needs --space-file and --objective.")] = None,
+    space_file: Annotated[str | None, typer.Option(help="With --objective-fn: the search space, a YAML or JSON file "
+                                                        "of decisions.")] = None,
     epochs: Annotated[int, typer.Option(help="With --data: training epochs per trial.")] = 10,
     train_param: Annotated[list[str] | None, typer.Option(help="Training parameter NAME=VALUE: batch_size, lr, "
                                                               "optimizer, schedule, weight_decay, l1, cv_folds, "
@@ -122,12 +128,13 @@ def search_config(**options: Any) -> SearchConfig:
         raise ValidationError("The '--proxy' option needs '--data' (zero-cost proxies score networks built "
                               "for real data).")
     name, params = _evaluator(o)
+    space = None if o["space_file"] is None else {"file": o["space_file"]}
     warm_start = None
     if o["warm_start"] is not None or o["warm_start_proxy"] is not None:
         warm_start = {"study": o["warm_start"], "proxy": o["warm_start_proxy"], "pool": o["warm_start_pool"],
                       "top": o["warm_start_top"]}
     return parse_config({
-        "study": o["study"], "storage": o["storage"], "evaluator": {"name": name, "params": params},
+        "study": o["study"], "storage": o["storage"], "evaluator": {"name": name, "params": params}, "space": space,
         "strategy": {"name": o["strategy"], "params": parse_params(o["param"] or [])}, "seed": o["seed"],
         "objectives": o["objective"] or None, "constraints": o["constraint"] or [],
         "budget": {"n_trials": o["n_trials"], "timeout_s": o["timeout"], "max_cost": o["max_cost"]},
@@ -142,6 +149,11 @@ def search_config(**options: Any) -> SearchConfig:
 def _evaluator(o: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """The evaluator (registered name and parameters) the options describe: real training (classifiers, GANs /
     VAEs with ``--task generation``, zero-cost proxies), a user table, or the NAS-Bench-201 benchmark."""
+    if o["objective_fn"] is not None:
+        return _function(o)
+    if o["space_file"] is not None:
+        raise ValidationError(f"The '--space-file' option needs '--objective-fn' (the built-in evaluators search "
+                              f"their own spaces). Got {o['space_file']!r} without one.")
     if o["table"] is None:
         for option in ("arch_columns", "report_metric", "cost_metric"):
             if o[option] is not None:
@@ -174,6 +186,35 @@ def _evaluator(o: dict[str, Any]) -> tuple[str, dict[str, Any]]:
                               f"Got {o['benchmark']!r} instead.")
     return "nb201", {"nb201_path": o["nb201_path"], "dataset": o["dataset"], "noisy": o["noisy"],
                      "latency_device": o["latency_device"]}
+
+
+def _function(o: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """Your own objective function: it searches the space of ``--space-file`` for the ``--objective`` metrics."""
+    for option in ("data", "table", "proxy"):
+        if o[option]:
+            raise ValidationError(f"The '--objective-fn' option is your own evaluation; '--{option}' names a "
+                                  f"built-in one. Give one of them. Got --{option} {o[option]!r}.")
+    if o["space_file"] is None:
+        raise ValidationError("The '--objective-fn' option needs '--space-file' (a YAML or JSON file of the "
+                              "decisions to search).")
+    if not o["objective"]:
+        raise ValidationError("The '--objective-fn' option needs '--objective NAME:max' (or NAME:min): the metric "
+                              "your function returns.")
+    return "function", {"function": o["objective_fn"]}
+
+
+def _check_function(view: StudyView) -> None:
+    """A study of your own function resumes only where the function imports: refuse, in one line, before the study
+    is opened for writing."""
+    entry = view.spec.get("evaluator") or {}
+    if entry.get("name") != "function":
+        return
+    evaluator = view.build_evaluator()
+    assert isinstance(evaluator, FunctionEvaluator)
+    try:
+        evaluator.load()
+    except ObjectiveError as exc:
+        raise ValidationError(f"Study {view.name!r} cannot resume here: {exc}") from None
 
 
 def run_search(config: SearchConfig, source: str | None) -> None:
@@ -216,6 +257,7 @@ def resume(
         # the storage for writing would create a mistyped file or upgrade an old schema.
         view = read_study(study, storage)
         options.check(max_failures=max_failures, pruning=view.spec.get("pruner") is not None)
+        _check_function(view)
         if n_trials is not None:
             Budget(n_trials=n_trials)
             counted = sum(1 for t in view.trials if t.counted)

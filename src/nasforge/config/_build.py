@@ -6,6 +6,7 @@ components, checked, and then the stored study. ``nasforge run`` and ``nasforge 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from nasforge._suggest import check_names, keyword_names
@@ -14,11 +15,13 @@ from nasforge.exceptions import NasforgeError, ValidationError
 
 if TYPE_CHECKING:
     from nasforge.evaluators import Evaluator
+    from nasforge.spaces import SearchSpace
     from nasforge.strategies import Strategy
     from nasforge.study import Study
 
 # Evaluators that train networks on data: their ``training`` parameters also configure a zero-cost warm start.
 TRAINING_EVALUATORS = ("train", "zero_cost")
+FUNCTION = "function"  # the registered name of FunctionEvaluator (your own objective)
 
 
 def evaluator_parameters(name: str) -> list[str] | None:
@@ -79,7 +82,7 @@ def check_config(config: SearchConfig, source: str | None = "config") -> tuple[E
     Errors name ``source`` (the file) and the section; with ``source`` None they are the library's own lines.
     """
     from nasforge.config._components import with_max_budget
-    from nasforge.evaluators import create_evaluator
+    from nasforge.evaluators import FunctionEvaluator, create_evaluator
     from nasforge.strategies import create_strategy
     from nasforge.study import parse_constraints, parse_objectives
 
@@ -87,17 +90,24 @@ def check_config(config: SearchConfig, source: str | None = "config") -> tuple[E
     _in(source, "objectives", lambda: config.objectives is None or parse_objectives(config.objectives))
     _in(source, "run", lambda: config.run.check(pruning=config.pruner is not None, reach=True))
     name, params = config.evaluator.name, config.evaluator.params
+    if name == FUNCTION and not config.objectives:
+        _in(source, "objectives", lambda: _refuse("Your own objective function needs the objectives named: "
+                                                  "'objectives: [val_acc:max]' (--objective val_acc:max)."))
+    if name == FUNCTION and "objective" not in params and config.objectives and len(config.objectives) == 1:
+        params = {**params, "objective": config.objectives[0]}  # a returned number is stored under it
     _in(source, "evaluator", lambda: check_evaluator_params(name, params))
     if config.warm_start is not None and config.warm_start.proxy is not None and name == "generation":
         _in(source, "warm_start", lambda: _refuse("A zero-cost warm start ('warm_start.proxy', --warm-start-proxy) "
                                                   "scores classifiers; it does not apply to the generation "
                                                   "evaluator."))
     evaluator: Evaluator = _in(source, "evaluator", lambda: create_evaluator(name, **params))
+    if isinstance(evaluator, FunctionEvaluator):
+        _in(source, "evaluator", evaluator.load)  # a path that imports nothing is refused before anything is stored
     strategy_params = with_max_budget(config.strategy.name, dict(config.strategy.params),
                                       getattr(evaluator, "epochs", None))
     strategy: Strategy = _in(source, "strategy", lambda: create_strategy(config.strategy.name, seed=config.seed,
                                                                          **strategy_params))
-    space = evaluator.natural_space()
+    space = _in(source, "space", lambda: config_space(config, evaluator, source))
     if space is not None:  # the metrics and the strategy against the evaluator, as create_study checks them
         from nasforge.study import Budget, check_study
 
@@ -111,6 +121,29 @@ def check_config(config: SearchConfig, source: str | None = "config") -> tuple[E
 
 def _refuse(message: str) -> None:
     raise ValidationError(message)
+
+
+def config_space(config: SearchConfig, evaluator: Evaluator, source: str | None) -> SearchSpace | None:
+    """The space ``config`` searches: its ``space`` section (``{file: PATH}`` or the decisions inline) for an
+    evaluator that defines none (your own function), else the evaluator's own."""
+    from nasforge.spaces import Space, load_space_file
+
+    own = evaluator.natural_space()
+    if config.space is None:
+        if own is None:
+            raise ValidationError(f"The {type(evaluator).__name__} defines no search space: give one ('space: "
+                                  "{file: space.yaml}' or the decisions inline; --space-file on the command line).")
+        return own
+    if own is not None:
+        raise ValidationError(f"The 'space' key is for an evaluator that defines no space (your own function); "
+                              f"{type(evaluator).__name__} searches its own.")
+    if set(config.space) == {"file"}:
+        path = Path(str(config.space["file"]))
+        if not path.is_absolute() and not path.exists() and source is not None and Path(source).parent.exists():
+            beside = Path(source).parent / path  # a space file next to its config file
+            path = beside if beside.exists() else path
+        return load_space_file(path)
+    return Space(config.space)
 
 
 def build_study(config: SearchConfig, source: str | None = "config") -> Study:
@@ -134,7 +167,8 @@ def build_study(config: SearchConfig, source: str | None = "config") -> Study:
         warm = _in(source, "warm_start", lambda: proxy_warm_start(
             evaluator, training, warm_start.proxy or "", pool=warm_start.pool, top=warm_start.top,
             seed=config.seed))
-    return create_study(evaluator=evaluator, strategy=strategy, objectives=config.objectives,
+    space = config_space(config, evaluator, source) if config.space is not None else None
+    return create_study(evaluator=evaluator, space=space, strategy=strategy, objectives=config.objectives,
                         budget=config.budget.to_budget(), storage=store, name=config.study,
                         pruner=create_pruner(None if config.pruner is None else {"name": config.pruner}),
                         constraints=config.constraints or None, warm_start=warm,

@@ -42,12 +42,32 @@ class _Component(_Section):
     @field_validator("name")
     @classmethod
     def _registered(cls, name: str) -> str:
-        cls.lookup(name)
+        if name:  # an evaluator given by its function has no name yet
+            cls.lookup(name)
         return name
 
 
 class EvaluatorConfig(_Component):
-    """``name``: train, nb201, table, generation or zero_cost; ``params``: its constructor's arguments."""
+    """``name``: train, nb201, table, generation, zero_cost or function; ``params``: its constructor's arguments.
+
+    ``function: "mymodule:objective"`` (your own objective function, by its import path) is short for
+    ``name: function`` with ``params: {function: "mymodule:objective"}``; the search then needs a ``space``.
+    """
+
+    name: str = ""
+    function: str | None = None
+
+    @model_validator(mode="after")
+    def _function_or_name(self) -> EvaluatorConfig:
+        if self.function is not None:
+            if self.name not in ("", "function"):
+                raise ValueError(f"give either function or name, not both (got name {self.name!r})")
+            self.name, self.params = "function", {**self.params, "function": self.function}
+            self.function = None
+        elif not self.name:
+            raise ValueError("give name (train, nb201, table, generation, zero_cost) or function "
+                             "('mymodule:objective')")
+        return self
 
     @staticmethod
     def lookup(name: str) -> None:
@@ -153,12 +173,15 @@ class SearchConfig(_Section):
             of architectures), ``train`` (real training), ``generation`` (GANs / VAEs), ``zero_cost`` (proxies).
         allow_duplicates: evaluate an architecture again when it is proposed again.
         allow_test_objective: allow ``test_*`` metrics as objectives or constraints (selecting on test data).
+        space: the search space of an evaluator that does not define one (your own function): ``{file: PATH}``
+            (a YAML or JSON space file) or the decisions inline (``depth: {int: [1, 6]}``, ``act: [relu, gelu]``).
         run: where and how trials run, and ``max_failures``.
     """
 
     study: str | None = None
     storage: str = "sqlite:///nasforge.db"
     evaluator: EvaluatorConfig
+    space: dict[str, Any] | None = None
     strategy: StrategyConfig = Field(default_factory=StrategyConfig)
     seed: int | None = None
     objectives: list[str] | None = None

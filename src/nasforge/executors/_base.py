@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from nasforge.evaluators import Evaluator
+from nasforge.evaluators import Evaluator, ObjectiveError
 from nasforge.spaces import Architecture
 from nasforge.trial import FrozenTrial
 
@@ -16,23 +16,52 @@ class Outcome:
     """How one submitted trial ended.
 
     ``metrics`` for a result; otherwise ``reason`` says why it failed. ``lost`` means the process running it
-    died (killed, out of memory, the machine gone): the trial is worth one more try elsewhere.
+    died (killed, out of memory, the machine gone): the trial is worth one more try elsewhere. ``fatal`` means no
+    trial can run (the objective function cannot be imported there): the search stops. ``reports`` are the
+    intermediate values the evaluation reported, as (step, values), in order.
     """
 
     trial: FrozenTrial
     metrics: Mapping[str, float] | None = None
     reason: str | None = None
     lost: bool = False
+    fatal: bool = False
+    reports: tuple[tuple[int, Mapping[str, float]], ...] = ()
 
 
-def evaluate_safely(evaluator: Evaluator, arch: Architecture, budget: float | None) -> tuple[bool, object]:
-    """(True, metrics) or (False, the failure's reason): an exception never leaves a worker."""
+@dataclass(frozen=True)
+class WorkResult:
+    """What a worker sends back for one evaluation (see :class:`Outcome`)."""
+
+    metrics: dict[str, float] | None = None
+    reason: str | None = None
+    fatal: bool = False
+    reports: list[tuple[int, dict[str, float]]] = field(default_factory=list)
+
+    def outcome(self, trial: FrozenTrial) -> Outcome:
+        """The outcome of ``trial``."""
+        return Outcome(trial, metrics=self.metrics, reason=self.reason, fatal=self.fatal,
+                       reports=tuple(self.reports))
+
+
+def evaluate_safely(evaluator: Evaluator, arch: Architecture, budget: float | None) -> WorkResult:
+    """The result, or the failure's reason: an exception never leaves a worker. Intermediate reports are kept and
+    sent back with the result (the driver stores them as the trial's learning curve)."""
+    reports: list[tuple[int, dict[str, float]]] = []
+
+    def report(step: int, values: Mapping[str, float]) -> None:
+        reports.append((int(step), {str(k): float(v) for k, v in values.items()}))
+
     try:  # NaN objectives come back as they are: the study fails such a trial with that reason
-        return True, {str(k): float(v) for k, v in evaluator.evaluate(arch, budget=budget).items()}
+        metrics = {str(k): float(v) for k, v in evaluator.evaluate(arch, budget=budget, report=report).items()}
+        return WorkResult(metrics, reports=reports)
     except MemoryError as exc:
-        return False, f"MemoryError: the evaluation ran out of memory ({exc or 'no detail'})"
+        return WorkResult(reason=f"MemoryError: the evaluation ran out of memory ({exc or 'no detail'})",
+                          reports=reports)
+    except ObjectiveError as exc:
+        return WorkResult(reason=str(exc), fatal=True)
     except Exception as exc:  # a failing architecture must not end the search
-        return False, f"{type(exc).__name__}: {exc}"
+        return WorkResult(reason=f"{type(exc).__name__}: {exc}", reports=reports)
 
 
 class Executor(ABC):

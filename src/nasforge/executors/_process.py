@@ -1,7 +1,8 @@
 """Worker processes on this machine, one trial at a time each.
 
-Each worker is a spawned process with a pipe to the driver: the evaluator is sent once, as JSON (its class
-and parameters; its dataset then stays loaded between trials), then one architecture (JSON) per trial. The
+Each worker is a spawned (for a function objective: forked) process with a pipe to the driver: the evaluator is
+sent once, as JSON (its class and parameters; its dataset then stays loaded between trials), then one architecture
+(JSON) per trial. The
 driver watches each worker's pipe and its process handle, so it knows which trial a worker held when it died
 (killed, out of memory) and can stop a trial that runs past its timeout by killing that worker and starting
 a fresh one; the other workers go on.
@@ -15,12 +16,14 @@ import json
 import multiprocessing
 import os
 import signal
+import sys
 import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-from nasforge.evaluators import Evaluator
+from nasforge._script_guard import EXIT_CODE, WORKER_IMPORT, guard_message, importing
+from nasforge.evaluators import Evaluator, FunctionEvaluator, ObjectiveError
 from nasforge.exceptions import NasforgeError
 from nasforge.executors._base import Executor, Outcome, evaluate_safely
 from nasforge.spaces import Architecture
@@ -65,9 +68,14 @@ def evaluator_from_spec(spec: str) -> Evaluator:
     return cls(**data["params"])
 
 
-def _worker_main(conn: Connection, evaluator_json: str, threads: int, memory_limit_mb: int | None) -> None:
-    """A worker: evaluate each (trial id, architecture JSON, budget) received until told to stop."""
+def _worker_main(conn: Connection, evaluator_json: str, threads: int, memory_limit_mb: int | None,
+                 inherited: tuple[Connection, ...] = ()) -> None:
+    """A worker: evaluate each (trial id, architecture JSON, budget) received until told to stop. A forked worker
+    first closes the driver's ends of the pipes it inherited (``inherited``), so that it sees the driver go."""
+    for other in inherited:
+        other.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the driver's to handle
+    os.environ.pop(WORKER_IMPORT, None)  # the main script is imported: a study made from here on is the user's
     if memory_limit_mb is not None:
         import resource
 
@@ -78,8 +86,13 @@ def _worker_main(conn: Connection, evaluator_json: str, threads: int, memory_lim
     torch.set_num_threads(threads)
     try:
         evaluator = evaluator_from_spec(evaluator_json)
+        if isinstance(evaluator, FunctionEvaluator):
+            evaluator.load()
+    except ObjectiveError as exc:  # its own line says what to change
+        conn.send(("broken", str(exc), True))
+        return
     except Exception as exc:  # the same in every worker: the driver stops the run with the reason
-        conn.send(("broken", f"{type(exc).__name__}: {exc}"))
+        conn.send(("broken", f"{type(exc).__name__}: {exc}", False))
         return
     conn.send(("ready",))
     while True:
@@ -91,8 +104,24 @@ def _worker_main(conn: Connection, evaluator_json: str, threads: int, memory_lim
             return
         trial_id, arch_json, budget = message
         conn.send(("start", trial_id))  # the trial's timeout counts from here, not from this worker's start-up
-        ok, payload = evaluate_safely(evaluator, Architecture.from_json(arch_json), budget)
-        conn.send(("done", trial_id, ok, payload))
+        conn.send(("done", trial_id, evaluate_safely(evaluator, Architecture.from_json(arch_json), budget)))
+
+
+def default_start_method(evaluator: Evaluator, memory_limit_mb: int | None) -> str:
+    """'fork' for a function objective on a platform that has it, else 'spawn'.
+
+    A user's function usually sits in the script that runs the search, next to its imports of torch and the data:
+    a spawned worker imports all of that again (seconds per worker) and runs the script's top level as
+    ``__mp_main__``; a forked one starts at once with the function already loaded, as Optuna's worker processes
+    do. The built-in evaluators keep 'spawn': they load their data in the worker and may run torch in this process
+    first (a forked copy of a running torch thread pool or CUDA context is unsafe). A memory limit needs 'spawn'
+    too: a forked worker would start with this process's whole address space counted against it.
+    """
+    forkable = "fork" in multiprocessing.get_all_start_methods()
+    cuda = "torch" in sys.modules and sys.modules["torch"].cuda.is_initialized()
+    if isinstance(evaluator, FunctionEvaluator) and forkable and memory_limit_mb is None and not cuda:
+        return "fork"
+    return "spawn"
 
 
 @dataclass
@@ -109,23 +138,33 @@ class ProcessExecutor(Executor):
 
     ``memory_limit_mb`` caps each worker's address space: an evaluation that needs more fails with a
     MemoryError as its reason instead of drawing the out-of-memory killer onto the machine.
+
+    ``start_method``: how workers start (see :func:`default_start_method`): 'spawn' (a fresh interpreter, which
+    imports torch and the evaluator's code again) or 'fork' (a copy of this process, started at once).
     """
 
     def __init__(self, evaluator: Evaluator, n_workers: int, *, threads: int | None = None,
-                 trial_timeout_s: float | None = None, memory_limit_mb: int | None = None) -> None:
+                 trial_timeout_s: float | None = None, memory_limit_mb: int | None = None,
+                 start_method: str | None = None) -> None:
         self.capacity = n_workers
         self.trial_timeout_s = trial_timeout_s
         self.threads = threads or default_threads(n_workers)
         self.memory_limit_mb = memory_limit_mb
-        self._context = multiprocessing.get_context("spawn")  # no forked torch thread pools
+        self.start_method = start_method or default_start_method(evaluator, memory_limit_mb)
+        self._context: Any = multiprocessing.get_context(self.start_method)  # spawn or fork: one Process API
         self._spec = evaluator_spec(evaluator)
-        self._workers = [self._start() for _ in range(n_workers)]
+        self._workers: list[_Worker] = []
+        for _ in range(n_workers):
+            self._workers.append(self._start())
 
     def _start(self) -> _Worker:
         parent, child = self._context.Pipe()
+        inherited = (parent, *(w.conn for w in self._workers)) if self.start_method == "fork" else ()
         process = self._context.Process(target=_worker_main, name="nasforge-worker", daemon=True,
-                                        args=(child, self._spec, self.threads, self.memory_limit_mb))
-        process.start()
+                                        args=(child, self._spec, self.threads, self.memory_limit_mb, inherited))
+        script = getattr(sys.modules.get("__main__"), "__file__", None) if self.start_method == "spawn" else None
+        with importing(str(script)) if script else contextlib.nullcontext():
+            process.start()  # a spawned worker imports the main script first: it must not start a search there
         child.close()
         return _Worker(process, parent)
 
@@ -166,7 +205,8 @@ class ProcessExecutor(Executor):
                     if message[0] == "ready":
                         worker.ready = True
                     elif message[0] == "broken":
-                        raise WorkerStartError(f"A worker process could not load the evaluator: {message[1]}")
+                        raise WorkerStartError(message[1] if message[2] else
+                                               f"A worker process could not load the evaluator: {message[1]}")
                     elif message[0] == "start":
                         worker.started = time.monotonic()
                     else:
@@ -174,12 +214,14 @@ class ProcessExecutor(Executor):
             except (EOFError, OSError):
                 pass
             if done is not None:
-                _, _, ok, payload = done
                 worker.trial = None
-                outcomes.append(Outcome(trial, metrics=payload) if ok else Outcome(trial, reason=str(payload)))
+                outcomes.append(done[2].outcome(trial))
                 continue
             if not worker.process.is_alive():
                 worker.process.join()
+                if not worker.ready and worker.process.exitcode == EXIT_CODE:
+                    script = getattr(sys.modules.get("__main__"), "__file__", None) or "the main script"
+                    raise WorkerStartError(guard_message(str(script)))
                 if not worker.ready and (worker.process.exitcode or 0) > 0:
                     raise WorkerStartError(
                         f"A worker process exited during start-up ({describe_exit(worker.process.exitcode)}), "

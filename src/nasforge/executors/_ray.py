@@ -16,7 +16,7 @@ from typing import Any
 
 from nasforge.evaluators import Evaluator
 from nasforge.exceptions import ValidationError
-from nasforge.executors._base import Executor, Outcome, evaluate_safely
+from nasforge.executors._base import Executor, Outcome, WorkResult, evaluate_safely
 from nasforge.executors._process import default_threads
 from nasforge.spaces import Architecture
 from nasforge.trial import FrozenTrial
@@ -26,7 +26,7 @@ LOCAL_RAY_NOTICE = ("A local Ray is started on 127.0.0.1, but Ray's own gRPC ser
                     "behind a firewall (--ray-address).")
 
 
-def _ray_evaluate(evaluator: Evaluator, arch_json: str, budget: float | None, threads: int) -> tuple[bool, object]:
+def _ray_evaluate(evaluator: Evaluator, arch_json: str, budget: float | None, threads: int) -> WorkResult:
     import torch
 
     torch.set_num_threads(threads)
@@ -121,7 +121,7 @@ class RayExecutor(Executor):
         ray = self._ray
         trial, _ = self._running.pop(ref)
         try:
-            ok, payload = ray.get(ref)
+            result: WorkResult = ray.get(ref)
         except (ray.exceptions.WorkerCrashedError, ray.exceptions.NodeDiedError,
                 ray.exceptions.LocalRayletDiedError) as exc:
             return Outcome(trial, lost=True, reason=f"its Ray worker died ({type(exc).__name__})")
@@ -129,7 +129,7 @@ class RayExecutor(Executor):
             return Outcome(trial, reason="MemoryError: Ray stopped the task, its node was running out of memory")
         except ray.exceptions.RayError as exc:
             return Outcome(trial, reason=f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
-        return Outcome(trial, metrics=payload) if ok else Outcome(trial, reason=str(payload))
+        return result.outcome(trial)
 
     def close(self) -> None:
         for ref in self._running:

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from nasforge._script_guard import refuse_while_imported
 from nasforge._validation import check_int
 from nasforge.evaluators import Evaluator, create_evaluator
 from nasforge.exceptions import StorageError, ValidationError
@@ -69,6 +70,7 @@ def create_study(*, evaluator: Evaluator | None = None, space: SearchSpace | Map
         >>> study = create_study(evaluator=NB201Evaluator(), budget=Budget(n_trials=100))  # doctest: +SKIP
         >>> study.optimize()  # doctest: +SKIP
     """
+    refuse_while_imported()  # a worker importing a script whose search is not under its __main__ guard
     store = get_storage(storage)
     name = normalize_name(datetime.now(UTC).strftime("study-%Y%m%d-%H%M%S-%f") if name is None else name)
     if load_if_exists:

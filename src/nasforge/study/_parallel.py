@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from nasforge.evaluators import ObjectiveError
 from nasforge.exceptions import BudgetSpent, SearchSpaceExhausted
 from nasforge.executors import Executor, Outcome
 from nasforge.trial import INTERRUPTED, FrozenTrial, TrialState
@@ -21,6 +22,11 @@ POLL_S = 1.0  # how often the loop looks up from waiting (stop requests, stale t
 
 def _tell(study: Study, outcome: Outcome) -> FrozenTrial:
     trial = outcome.trial
+    for step, values in outcome.reports:  # the learning curve, stored before the trial finishes
+        study.storage.report_intermediate(trial.trial_id, step, values)
+    if outcome.fatal:  # nothing can run there: the trial is evaluated again by a resumed run, once it can
+        study.tell(trial, state=TrialState.FAIL, fail_reason=f"{INTERRUPTED}: {outcome.reason}")
+        raise ObjectiveError(outcome.reason or "the objective cannot run in the workers")
     if outcome.metrics is not None:
         return study.tell(trial, outcome.metrics)
     reason = outcome.reason or "failed without a reason"
@@ -33,7 +39,9 @@ def _tell(study: Study, outcome: Outcome) -> FrozenTrial:
 def optimize_with(study: Study, budget: Budget, executor: Executor, on_done: Callable[[FrozenTrial], None]) -> None:
     """Keep ``executor`` full until ``budget`` is spent; ``on_done`` sees every finished trial.
 
-    Trials run without intermediate reports (pruners need the in-process loop). A trial whose worker dies is
+    Intermediate reports come back with each result and are stored as the trial's learning curve (pruners read them
+    as they arrive, so they need the in-process loop). A worker that cannot run the objective at all stops the run
+    (ObjectiveError). A trial whose worker dies is
     marked FAIL 'interrupted' and evaluated again once; a trial past the executor's timeout fails with that
     reason. If the loop itself stops (Ctrl-C, a callback's error), trials still running are marked FAIL
     'interrupted' and a resumed run evaluates them again.

@@ -99,6 +99,7 @@ class Study(StoredResults):
         self._cost = 0.0
         self._cost_metric = evaluator.cost_metric() if evaluator is not None else None
         self._best = BestTrial(self._score)  # the best trial so far (see best_trial)
+        self._complete_seen = False  # a COMPLETE trial exists: the objectives' names were found in a result
         self._looping = 0  # optimize calls in progress: the heartbeat thread outlives each trial until they end
         self.stop_reason: str | None = None
         self._restore(take_over, join)
@@ -153,6 +154,7 @@ class Study(StoredResults):
         self._retries = sorted(open_retries.items())
         self._counted = sum(1 for t in trials if t.counted)
         self._finished = [t for t in trials if t.state in (TrialState.COMPLETE, TrialState.PRUNED)]
+        self._complete_seen = any(t.state is TrialState.COMPLETE for t in self._finished)
         if self._cost_metric:
             self._cost = sum(t.metrics.get(self._cost_metric, 0.0) for t in trials if t.counted)
         for trial in trials:
@@ -231,6 +233,8 @@ class Study(StoredResults):
         """Count a finished trial and teach the strategy."""
         if self.pruner is not None and done.state is not TrialState.FAIL:
             self._finished.append(done)
+        if done.state is TrialState.COMPLETE:
+            self._complete_seen = True
         if done.counted:
             self._counted += 1
             if self._cost_metric:
@@ -434,14 +438,25 @@ class Study(StoredResults):
             return self.tell(trial, state=TrialState.FAIL, fail_reason=reason)
         return self.tell(trial, metrics)
 
-    def optimize(self, budget: Budget | None = None, *, callbacks: Iterable[Callback] = (),
-                 max_failures: int | None = None, n_workers: int = 1, executor: str = "process",
-                 trial_timeout_s: float | None = None, ray_address: str | None = None,
+    def optimize(self, objective: Callable[..., Any] | str | Budget | None = None, budget: Budget | None = None, *,
+                 n_trials: int | None = None, timeout: float | None = None, metrics: Sequence[str] | None = None,
+                 callbacks: Iterable[Callback] = (), max_failures: int | None = None, n_workers: int = 1,
+                 executor: str = "process", trial_timeout_s: float | None = None, ray_address: str | None = None,
                  memory_limit_mb: int | None = None) -> None:
         """Run ask -> evaluate -> tell until the budget (default: the study's own) is spent.
 
         Args:
+            objective: your own function ``objective(arch, report)`` (or its import path ``module:function``), which
+                becomes the study's evaluator: ``arch`` maps each decision to its value (``arch.budget`` is a
+                multi-fidelity strategy's budget), ``report(step, metrics)`` records a learning curve, and it
+                returns a number (the study's objective) or a dict of metrics. It is stored by its import path, so
+                that workers, Ray and ``resume`` import it again. A Budget here is the ``budget`` argument.
             budget: overrides the study's budget for this run.
+            n_trials: shortcut for ``Budget(n_trials=...)``: the study's total number of trials (stored as the
+                study's budget, so that ``nasforge resume`` continues it).
+            timeout: shortcut for ``Budget(timeout_s=...)``: seconds of this run.
+            metrics: with ``objective``: the metric names it returns, checked against the objectives before the
+                first trial (otherwise at the first result).
             callbacks: called with (study, finished trial) after every trial; one may call ``stop()``.
             max_failures: stop after this many consecutive FAIL trials (a hopeless run).
             n_workers: evaluations running at once, each in a worker (torch threads per worker: cores / N).
@@ -452,11 +467,33 @@ class Study(StoredResults):
             trial_timeout_s: a trial running longer is stopped and FAILS with that reason.
             memory_limit_mb: the most memory a worker process may take (process executor); an evaluation that
                 needs more FAILS with a MemoryError as its reason.
+
+        Example:
+            >>> def objective(arch, report):  # doctest: +SKIP
+            ...     return train_and_score(arch["depth"], arch["width"], lr=arch["lr"])
+            >>> study = nasforge.create_study(space=space, objectives="val_acc:max")  # doctest: +SKIP
+            >>> study.optimize(objective, n_trials=30, n_workers=2)  # doctest: +SKIP
         """
+        from nasforge._script_guard import refuse_while_imported
+
+        refuse_while_imported()
+        if isinstance(objective, Budget):
+            if budget is not None:
+                raise ValidationError("Give Study.optimize one budget, as its first argument or as 'budget'.")
+            objective, budget = None, objective
+        elif objective is not None and not (callable(objective) or isinstance(objective, str)):
+            raise ValidationError(f"The 'objective' parameter of Study.optimize must be a function, an import path "
+                                  f"'module:function' or a Budget. Got {type(objective).__name__} instead.")
+        from nasforge.study._function_objective import bind_objective, check_function, first_result_problem, run_budget
+
+        if objective is not None:
+            bind_objective(self, objective, metrics)
+        elif metrics is not None:
+            raise ValidationError("The 'metrics' parameter of Study.optimize goes with an 'objective' function.")
+        budget = run_budget(self, budget, n_trials, timeout)
         from nasforge.executors import check_run_options, create_executor
         from nasforge.study._parallel import optimize_with
 
-        budget = budget or self.budget
         if budget.is_unlimited():
             raise ValidationError("The 'budget' of optimize must set n_trials, timeout_s or max_cost.")
         check_run_options(n_workers=n_workers, executor=executor, ray_address=ray_address,
@@ -466,6 +503,7 @@ class Study(StoredResults):
                      or memory_limit_mb is not None)
         if elsewhere and self.evaluator is None:
             raise ValidationError("This study has no evaluator; use ask() and tell() instead of optimize().")
+        check_function(self.evaluator, elsewhere)
         callbacks = list(callbacks)
         self._stop = False
         self.stop_reason = None
@@ -474,6 +512,10 @@ class Study(StoredResults):
         def finished(done: FrozenTrial) -> None:
             nonlocal failures
             failures = failures + 1 if done.state is TrialState.FAIL else 0
+            if not self._complete_seen:
+                problem = first_result_problem(self, done)
+                if problem:
+                    raise ValidationError(problem)
             for callback in callbacks:
                 callback(self, done)
             if max_failures is not None and failures >= max_failures:
