@@ -112,3 +112,17 @@ def test_set_needs_key_and_value(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "'--set' option must look like KEY=VALUE" in result.stderr
     result = runner.invoke(app, ["run", str(tmp_path / "missing.yaml")])
     assert result.exit_code == 2 and "cannot be read" in result.stderr
+
+
+def test_a_file_without_storage_takes_nasforge_storage(tmp_path: Path, nb201_path: str,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NASFORGE_NB201", nb201_path)
+    env_url, file_url = f"sqlite:///{tmp_path / 'env.db'}", f"sqlite:///{tmp_path / 'file.db'}"
+    monkeypatch.setenv("NASFORGE_STORAGE", env_url)
+    path = tmp_path / "c.yaml"
+    path.write_text("study: s\nevaluator: {name: nb201}\nbudget: {n_trials: 2}\n")
+    assert runner.invoke(app, ["run", str(path)]).exit_code == 0
+    assert len(load_study(name="s", storage=env_url).completed_trials()) == 2
+    path.write_text(f"study: s\nstorage: {file_url}\nevaluator: {{name: nb201}}\nbudget: {{n_trials: 2}}\n")
+    assert runner.invoke(app, ["run", str(path)]).exit_code == 0  # the file's own storage wins
+    assert len(load_study(name="s", storage=file_url).completed_trials()) == 2

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from nasforge.cli._options import resolve_storage
 from nasforge.cli._support import cli_errors, console
 
 
@@ -23,6 +24,8 @@ def run(
 
     with cli_errors():
         loaded = load_config(config, set_ or [])
+        if "storage" not in loaded.model_fields_set:  # the file names none: the CLI's default applies
+            loaded = loaded.model_copy(update={"storage": resolve_storage(None)})
         source = str(config)
         if check:
             evaluator, strategy = check_config(loaded, source)

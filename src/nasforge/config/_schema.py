@@ -179,7 +179,7 @@ class SearchConfig(_Section):
     """
 
     study: str | None = None
-    storage: str = "sqlite:///nasforge.db"
+    storage: str = "sqlite:///nasforge.db"  # the CLI puts $NASFORGE_STORAGE here when the file names none
     evaluator: EvaluatorConfig
     space: dict[str, Any] | None = None
     strategy: StrategyConfig = Field(default_factory=StrategyConfig)
