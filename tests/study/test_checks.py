@@ -113,7 +113,8 @@ def test_capabilities_come_from_the_registry() -> None:
     assert {n for n in list_strategies() if strategy_capabilities(n).needs_finite} == {"grid"}
     assert all(strategy_capabilities(n).multi_fidelity is get_strategy_class(n).multi_fidelity
                for n in list_strategies())
-    assert {n for n in list_evaluators() if evaluator_capabilities(n).takes_budget} == {"generation", "train"}
+    budgeted = {n for n in list_evaluators() if evaluator_capabilities(n).takes_budget}
+    assert budgeted == {"function", "generation", "train"}
     with pytest.raises(ValidationError, match="Unknown strategy 'evolutoin'.*Did you mean 'evolution'"):
         strategy_capabilities("evolutoin")
 

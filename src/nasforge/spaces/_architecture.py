@@ -10,6 +10,9 @@ from typing import Any
 from nasforge.exceptions import ValidationError
 
 Scalar = str | int | float | bool
+# One encoder for every key: json.dumps with non-default separators builds a new encoder per call, and keys are
+# computed on every ask.
+_COMPACT = json.JSONEncoder(separators=(",", ":"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +61,7 @@ class Architecture:
 
     def to_json(self) -> str:
         """Compact JSON text; ``from_json`` inverts it."""
-        return json.dumps(self.to_dict(), separators=(",", ":"))
+        return _COMPACT.encode(self.to_dict())
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Architecture:

@@ -79,6 +79,8 @@ class Space(SearchSpace):
         self._allowed = {name: {dep: {tag(v) for v in values} for dep, values in when.items()}
                          for name, when in self._when.items()}
         self._order = self._topological_order()
+        # no condition anywhere: every decision is active, in declaration order (the common case, kept fast)
+        self._plain = not any(self._allowed.values()) and self._order == self._names
 
     def _add_repeat(self, name: str, repeat: Repeat) -> None:
         self._flat[name], self._when[name] = repeat.count, dict(repeat.count.when)
@@ -173,8 +175,13 @@ class Space(SearchSpace):
     def _complete(self, values: Mapping[str, Scalar], fill: Fill) -> Architecture:
         """The architecture that keeps ``values`` where active, drops inactive ones and fills active missing ones."""
         out: dict[str, Scalar] = {}
+        if self._plain:
+            for name in self._names:
+                out[name] = values[name] if name in values else fill(name, out)
+            return Architecture(SPACE_NAME, tuple(out.items()))
+        conditional = self._allowed
         for name in self._order:
-            if self.is_active(name, out):
+            if not conditional[name] or self.is_active(name, out):
                 out[name] = values[name] if name in values else fill(name, out)
         return Architecture(SPACE_NAME, tuple((n, out[n]) for n in self._names if n in out))
 

@@ -122,10 +122,16 @@ class Strategy(ABC):
         """The next architecture and the budget (fidelity, e.g. epochs) to evaluate it with; None means the
         evaluator's full budget. Only multi-fidelity strategies give a budget, and only they propose an
         architecture again (at a larger budget)."""
+        arch, budget, _ = self.propose_keyed()
+        return arch, budget
+
+    def propose_keyed(self) -> tuple[Architecture, float | None, str]:
+        """``propose`` with the architecture's canonical key (computed once: the study stores it too)."""
         self._check_bound()
         arch, budget = self._propose()
-        self._seen.add(self.space.key(arch))
-        return arch, budget
+        key = self.space.key(arch)
+        self._seen.add(key)
+        return arch, budget, key
 
     def _propose(self) -> tuple[Architecture, float | None]:
         """Propose with a budget (multi-fidelity subclasses); by default ``_ask`` at the full budget."""

@@ -293,9 +293,9 @@ class Study(StoredResults):
                 raise
             return self._hold(trial)
         for _ in range(MAX_REUSED):
-            arch, budget = self.strategy.propose()
+            arch, budget, key = self.strategy.propose_keyed()
             try:
-                trial = self.storage.create_trial(self.study_id, arch, self.space.key(arch), budget=budget,
+                trial = self.storage.create_trial(self.study_id, arch, key, budget=budget,
                                                   owner=self.owner, max_active=max_trials, unique=unique)
             except DuplicateTrial as duplicate:
                 existing = duplicate.existing
