@@ -87,8 +87,8 @@ def test_csv_and_npz(tmp_path: Path) -> None:
     numeric.write_text("a,b,y\n1,2,0.5\n3,4,1.5\n")
     reg = load_csv(numeric, "y", task="regression")
     assert reg.task == "regression" and reg.x.shape == (2, 2) and reg.y.dtype == np.float32
-    with pytest.raises(ValidationError, match="must be numeric"):
-        load_csv(path, "b")
+    by_b = load_csv(path, "b")  # the text column 'label' is now a one-hot feature
+    assert by_b.x.shape == (3, 3) and by_b.feature_names == ["a", "label"]
     npz = tmp_path / "d.npz"
     np.savez(npz, x=np.zeros((4, 3)), y=np.array([0, 1, 0, 1]))
     assert load_dataset("npz", path=str(npz)).n_classes == 2

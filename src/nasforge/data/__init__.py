@@ -7,6 +7,7 @@ from nasforge.data._arch_table import ArchTable, load_arch_table
 from nasforge.data._dataset import Dataset, make_dataset
 from nasforge.data._idx import read_idx
 from nasforge.data._nb201 import NB201_ENV, NB201Table, load_nb201, resolve_nb201_path
+from nasforge.data._preprocess import apply_preprocessing
 from nasforge.data._sources import (
     DATASETS,
     load_arrays,
@@ -26,6 +27,7 @@ __all__ = [
     "Dataset",
     "NB201Table",
     "Split",
+    "apply_preprocessing",
     "holdout_split",
     "kfold_splits",
     "load_arch_table",

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
 from nasforge.exceptions import ValidationError
+
+if TYPE_CHECKING:
+    from nasforge.data._columns import Table
 
 Task = Literal["classification", "regression"]
 
@@ -20,6 +23,11 @@ class Dataset:
         x: float32 features, (N, F) for tabular data or (N, C, H, W) for images.
         y: int64 class labels 0 .. n_classes-1 (classification) or float32 targets (regression).
         x_test, y_test: a fixed test split when the source has one (Fashion-MNIST), else None.
+        preprocessing: how a raw input becomes a row of ``x`` (a JSON spec for
+            :func:`~nasforge.data.apply_preprocessing`), or None when the data has no raw form.
+        class_names: the name of each class label (classification), when the source names them.
+        feature_names: the raw input's columns in order (CSV files), else None.
+        table: the raw columns of a CSV, when ``x`` must be refitted per training split (see :meth:`fitted`).
     """
 
     name: str
@@ -28,6 +36,20 @@ class Dataset:
     task: Task
     x_test: np.ndarray | None = None
     y_test: np.ndarray | None = None
+    preprocessing: dict[str, Any] | None = None
+    class_names: list[str] | None = None
+    feature_names: list[str] | None = None
+    table: Table | None = None
+
+    def fitted(self, rows: np.ndarray) -> Dataset:
+        """This data set with its preprocessing fitted on the examples ``rows`` only (a training split) and
+        applied to every example; itself when the preprocessing has nothing to fit (scaling by a constant)."""
+        if self.table is None:
+            return self
+        features = self.table.fit(rows)
+        x_test = None if self.table.test is None else features.transform(self.table.test)
+        return replace(self, x=features.transform(self.table.values), x_test=x_test,
+                       preprocessing=features.spec())
 
     @property
     def input_shape(self) -> tuple[int, ...]:
@@ -49,7 +71,9 @@ class Dataset:
 
 
 def make_dataset(name: str, x: np.ndarray, y: np.ndarray, task: str, *, x_test: np.ndarray | None = None,
-                 y_test: np.ndarray | None = None) -> Dataset:
+                 y_test: np.ndarray | None = None, preprocessing: dict[str, Any] | None = None,
+                 class_names: list[str] | None = None, feature_names: list[str] | None = None,
+                 table: Table | None = None) -> Dataset:
     """Validate and convert arrays into a :class:`Dataset` (shapes, dtypes, label ranges)."""
     if task not in ("classification", "regression"):
         raise ValidationError(f"The 'task' parameter must be 'classification' or 'regression'. Got {task!r} instead.")
@@ -86,7 +110,8 @@ def make_dataset(name: str, x: np.ndarray, y: np.ndarray, task: str, *, x_test: 
         raise ValidationError(f"The 'x_test' parameter must have the example shape of 'x' {out[0][0].shape[1:]}. "
                               f"Got {out[1][0].shape[1:]} instead.")
     dataset = Dataset(name=name, x=out[0][0], y=out[0][1], task=task,  # type: ignore[arg-type]
-                      x_test=out[1][0] if len(out) == 2 else None, y_test=out[1][1] if len(out) == 2 else None)
+                      x_test=out[1][0] if len(out) == 2 else None, y_test=out[1][1] if len(out) == 2 else None,
+                      preprocessing=preprocessing, class_names=class_names, feature_names=feature_names, table=table)
     if task == "classification" and len(np.unique(dataset.y)) < 2:
         raise ValidationError("Classification needs at least two classes. Got labels of one class only.")
     return dataset

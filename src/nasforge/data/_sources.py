@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from nasforge._suggest import check_names, keyword_names
+from nasforge.data._columns import is_missing, table_from_cells
 from nasforge.data._csv import read_csv
 from nasforge.data._dataset import Dataset, make_dataset
 from nasforge.data._idx import find_idx_files, read_idx
@@ -24,7 +25,10 @@ def load_digits() -> Dataset:
     from sklearn.datasets import load_digits as sk_digits
 
     bunch = sk_digits()
-    return make_dataset("digits", bunch.images[:, None, :, :] / 16.0, bunch.target, "classification")
+    # raw form: sklearn's pixel counts 0..16, (N, 8, 8) or (N, 64)
+    return make_dataset("digits", bunch.images[:, None, :, :] / 16.0, bunch.target, "classification",
+                        preprocessing={"kind": "scale", "factor": 1 / 16, "shape": [1, 8, 8]},
+                        class_names=[str(c) for c in range(10)])
 
 
 def load_diabetes() -> Dataset:
@@ -48,8 +52,10 @@ def load_idx_folder(path: str | os.PathLike[str], name: str = "idx") -> Dataset:
     def scale(images: np.ndarray) -> np.ndarray:
         return (images.astype(np.float32) / 255.0)[:, None, :, :]
 
+    shape = [1, *(int(d) for d in arrays["train_images"].shape[1:])]
     return make_dataset(name, scale(arrays["train_images"]), arrays["train_labels"], "classification",
-                        x_test=scale(arrays["test_images"]), y_test=arrays["test_labels"])
+                        x_test=scale(arrays["test_images"]), y_test=arrays["test_labels"],
+                        preprocessing={"kind": "scale", "factor": 1 / 255, "shape": shape})
 
 
 def load_fashion_mnist(path: str | os.PathLike[str] | None = None) -> Dataset:
@@ -66,8 +72,11 @@ def load_fashion_mnist(path: str | os.PathLike[str] | None = None) -> Dataset:
 
 
 def load_csv(path: str | os.PathLike[str], target: str, task: str = "classification") -> Dataset:
-    """A CSV with a header: every column but ``target`` is a numeric feature. Class labels may be strings
-    (they are numbered in sorted order)."""
+    """A CSV with a header: every column but ``target`` is a feature. Feature columns may hold text categories
+    and missing cells (empty, NA, NaN, ?); their preprocessing (median / most-frequent imputation,
+    standardisation, one-hot encoding) is fitted per training split by :meth:`Dataset.fitted`; ``x`` here is
+    fitted on every row, for a first look. Class labels may be strings (numbered in sorted order, numbers by
+    value); they are the ``class_names``."""
     file = Path(path)
     table = read_csv(file, "path")
     rows, header = table.rows, table.header
@@ -77,20 +86,34 @@ def load_csv(path: str | os.PathLike[str], target: str, task: str = "classificat
         raise ValidationError(f"The 'target' parameter must name a column of {file.name}: {', '.join(header)}. "
                               f"Got {target!r} instead.")
     features = [c for c in header if c != target]
-    try:
-        x = np.array([[float(row[c]) for c in features] for row in rows])
-    except (TypeError, ValueError) as exc:
-        raise ValidationError(f"Every feature column of {file.name} must be numeric ({exc}).") from exc
-    raw = [row[target] for row in rows]
+    if not features:
+        raise ValidationError(f"The CSV {str(file)!r} has no feature column beside the target {target!r}.")
+    raw = [row[target].strip() for row in rows]
+    for value, line in zip(raw, table.lines, strict=True):
+        if is_missing(value):
+            raise ValidationError(f"The target column {target!r} of {file.name} is missing on line {line}; every "
+                                  "row needs a target.")
+    columns = table_from_cells(features, [[row[c] for c in features] for row in rows], file.name)
+    class_names = None
     if task == "classification":
-        classes = sorted(set(raw))
-        y = np.array([classes.index(v) for v in raw])
+        class_names = _sorted_labels(set(raw))
+        index = {name: i for i, name in enumerate(class_names)}
+        y = np.array([index[v] for v in raw])
     else:
         try:
             y = np.array([float(v) for v in raw])
         except ValueError as exc:
             raise ValidationError(f"The target column {target!r} must be numeric for regression ({exc}).") from exc
-    return make_dataset(file.stem, x, y, task)
+    fitted = columns.fit(np.arange(len(raw)))
+    return make_dataset(file.stem, fitted.transform(columns.values), y, task, preprocessing=fitted.spec(),
+                        class_names=class_names, feature_names=features, table=columns)
+
+
+def _sorted_labels(labels: set[str]) -> list[str]:
+    try:
+        return sorted(labels, key=float)
+    except ValueError:
+        return sorted(labels)
 
 
 def load_arrays(path: str | os.PathLike[str], task: str = "classification") -> Dataset:
@@ -102,8 +125,9 @@ def load_arrays(path: str | os.PathLike[str], task: str = "classification") -> D
         raise ValidationError(f"The 'path' parameter must be a readable .npz file. Got {str(path)!r} ({exc}).") from exc
     if "x" not in arrays or "y" not in arrays:
         raise ValidationError(f"The .npz file {str(path)!r} must hold arrays 'x' and 'y'. Got {sorted(arrays)}.")
+    shape = [int(d) for d in np.shape(arrays["x"])[1:]]
     return make_dataset(Path(path).stem, arrays["x"], arrays["y"], task, x_test=arrays.get("x_test"),
-                        y_test=arrays.get("y_test"))
+                        y_test=arrays.get("y_test"), preprocessing={"kind": "identity", "shape": shape})
 
 
 DATASETS: dict[str, Callable[..., Dataset]] = {

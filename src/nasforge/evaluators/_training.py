@@ -110,7 +110,9 @@ class TrainingEvaluator(Evaluator):
         self.seed = check_int(owner, "seed", seed, minimum=0)
         self.space_name, self.space_params = space, dict(space_params or {})
         self._space = trainable_space(owner, space, self.space_params)
-        self.dataset = _cached_dataset(data, tuple(sorted(self.data_params.items())))
+        self._source = _cached_dataset(data, tuple(sorted(self.data_params.items())))
+        # the search trains on split().train: a CSV's preprocessing is fitted on those rows only
+        self.dataset = self._source.fitted(self.split().train)
         self._tensors = (torch.from_numpy(self.dataset.x), torch.from_numpy(self.dataset.y))
 
     # -- contract ----------------------------------------------------------------------------------
@@ -163,9 +165,10 @@ class TrainingEvaluator(Evaluator):
         return config
 
     def _scores(self, model: nn.Module, idx: torch.Tensor | np.ndarray, x: torch.Tensor | None = None,
-                y: torch.Tensor | None = None) -> dict[str, float]:
+                y: torch.Tensor | None = None, data: Dataset | None = None) -> dict[str, float]:
         if x is None or y is None:
-            x, y = self._tensors[0][idx], self._tensors[1][idx]
+            tensors = self._tensors if data is None else _as_tensors(data)
+            x, y = tensors[0][idx], tensors[1][idx]
         out = predict(model, x).numpy()
         if not np.all(np.isfinite(out)):
             raise TrainingDiverged("the network's outputs are not finite (the weights diverged)")
@@ -174,15 +177,18 @@ class TrainingEvaluator(Evaluator):
         return regression_metrics(y.numpy(), out[:, 0])
 
     def fit(self, arch: Architecture, train_idx: np.ndarray, epochs: int, *, val_idx: np.ndarray | None = None,
-            report: Reporter | None = None, seed: int | None = None) -> nn.Module:
-        """Train a fresh network of ``arch`` on the rows ``train_idx`` for ``epochs`` epochs."""
+            report: Reporter | None = None, seed: int | None = None, data: Dataset | None = None) -> nn.Module:
+        """Train a fresh network of ``arch`` on the rows ``train_idx`` for ``epochs`` epochs; ``data`` is the
+        data set with its preprocessing fitted on those rows (default: ``self.dataset``, the search's)."""
         config = self._config(arch)
         if self.threads is not None:
             torch.set_num_threads(self.threads)
-        x, y = self._tensors[0][train_idx], self._tensors[1][train_idx]
+        data = self.dataset if data is None else data
+        tensors = self._tensors if data is self.dataset else _as_tensors(data)
+        x, y = tensors[0][train_idx], tensors[1][train_idx]
         loss_fn: Any = nn.CrossEntropyLoss() if self.classification else _mse
         with seeded_torch_rng(self.seed if seed is None else seed) as generator:
-            model = self._space.build(arch, self.dataset.input_shape, self.dataset.n_outputs)
+            model = self._space.build(arch, data.input_shape, data.n_outputs)
             optimizer = make_optimizer(config["optimizer"], model.parameters(), float(config["lr"]),
                                        float(config["weight_decay"]), self.momentum)
             schedule = make_schedule(config["schedule"], optimizer, epochs)
@@ -193,7 +199,7 @@ class TrainingEvaluator(Evaluator):
                     raise TrainingDiverged(f"training loss is {loss} at epoch {epoch}")
                 schedule.step()
                 if report is not None and val_idx is not None:
-                    report(epoch, {f"val_{k}": v for k, v in self._scores(model, val_idx).items()})
+                    report(epoch, {f"val_{k}": v for k, v in self._scores(model, val_idx, data=data).items()})
         return model
 
     @property
@@ -201,21 +207,42 @@ class TrainingEvaluator(Evaluator):
         """All inputs and targets of the dataset's training file, as tensors (index them with ``split()``)."""
         return self._tensors
 
+    def fitted_dataset(self, fit_on: str = "train+val") -> Dataset:
+        """The data set with its preprocessing fitted on the rows a model is trained on: ``"train"`` the search's
+        training split (this is ``self.dataset``), ``"train+val"`` the rows of :meth:`final_model`."""
+        check_choice(type(self).__name__, "fit_on", fit_on, ("train", "train+val"))
+        if fit_on == "train":
+            return self.dataset
+        split = self.final_split()
+        return self._source.fitted(np.concatenate([split.train, split.val]))
+
+    def preprocessing(self, fit_on: str = "train+val") -> dict[str, Any] | None:
+        """The fitted preprocessing spec (raw input -> model input, see :func:`~nasforge.data.apply_preprocessing`)
+        of the model trained on ``fit_on`` rows: ``"train+val"`` for a final model (``train-best``, ``export``),
+        ``"train"`` for the search's models; None when the data has no raw form (arrays given already scaled
+        without a spec). The same for a given seed."""
+        return self.fitted_dataset(fit_on).preprocessing
+
+    def final_split(self) -> Split:
+        """The seeded train / validation / test indices of :meth:`final_model` (no ``train_subset`` cut)."""
+        return holdout_split(self._source, val_fraction=self.val_fraction, test_fraction=self.test_fraction,
+                             seed=self.seed)
+
     def split(self) -> Split:
         """The seeded train / validation / test indices (the train part cut to ``train_subset``)."""
-        return subset_split(self.dataset, val_fraction=self.val_fraction, test_fraction=self.test_fraction,
+        return subset_split(self._source, val_fraction=self.val_fraction, test_fraction=self.test_fraction,
                             seed=self.seed, train_subset=self.train_subset)
 
-    def _test_scores(self, model: nn.Module, split: Split) -> dict[str, float]:
-        if self.dataset.x_test is not None and self.dataset.y_test is not None:
-            return self._scores(model, np.empty(0), torch.from_numpy(self.dataset.x_test),
-                                torch.from_numpy(self.dataset.y_test))
+    def _test_scores(self, model: nn.Module, split: Split, data: Dataset | None = None) -> dict[str, float]:
+        data = self.dataset if data is None else data
+        if data.x_test is not None and data.y_test is not None:
+            return self._scores(model, np.empty(0), torch.from_numpy(data.x_test), torch.from_numpy(data.y_test))
         if split.test is None or len(split.test) == 0:
             return {}
-        return self._scores(model, split.test)
+        return self._scores(model, split.test, data=data)
 
-    def _costs(self, model: nn.Module) -> dict[str, float]:
-        shape = self.dataset.input_shape
+    def _costs(self, model: nn.Module, data: Dataset | None = None) -> dict[str, float]:
+        shape = (self.dataset if data is None else data).input_shape
         costs = {"params": float(count_params(model)), "flops": count_flops(model, shape)}
         if self.measure_latency:
             costs["latency_ms_b1"] = latency_ms(model, shape, 1)
@@ -236,28 +263,31 @@ class TrainingEvaluator(Evaluator):
         start, cpu = time.perf_counter(), time.process_time()
         split = self.split()
         metrics: dict[str, float] = {}
+        data = self.dataset  # the data the reported model was trained on, preprocessing fitted on its rows
         if self.cv_folds is None:
             model = self.fit(arch, split.train, epochs, val_idx=split.val, report=report)
             metrics.update({f"val_{k}": v for k, v in self._scores(model, split.val).items()})
         else:
             pool = np.concatenate([split.train, split.val])
-            sub = Dataset(self.dataset.name, self.dataset.x[pool], self.dataset.y[pool], self.dataset.task)
+            sub = Dataset(self._source.name, self._source.x[pool], self._source.y[pool], self._source.task)
             folds = []
             for fold in kfold_splits(sub, folds=self.cv_folds, seed=self.seed):
-                model = self.fit(arch, pool[fold.train], epochs)
-                folds.append(self._scores(model, pool[fold.val]))
+                fold_data = self._source.fitted(pool[fold.train])  # a CSV's preprocessing: this fold's rows only
+                model = self.fit(arch, pool[fold.train], epochs, data=fold_data)
+                folds.append(self._scores(model, pool[fold.val], data=fold_data))
                 if report is not None:
                     report(len(folds), {f"val_{k}": v for k, v in folds[-1].items()})
             for key in folds[0]:
                 values = [f[key] for f in folds]
                 metrics[f"val_{key}"] = float(np.mean(values))
                 metrics[f"val_{key}_std"] = float(np.std(values))
-            model = self.fit(arch, pool, epochs)  # the test metrics come from a model trained on all folds
-        metrics.update({f"test_{k}": v for k, v in self._test_scores(model, split).items()})
+            data = self._source.fitted(pool)
+            model = self.fit(arch, pool, epochs, data=data)  # the test metrics come from a model trained on all folds
+        metrics.update({f"test_{k}": v for k, v in self._test_scores(model, split, data).items()})
         metrics["train_time_s"] = time.perf_counter() - start
         metrics["cpu_time_s"] = time.process_time() - cpu
         metrics["epochs"] = float(epochs)
-        metrics.update(self._costs(model))
+        metrics.update(self._costs(model, data))
         return metrics
 
     def final_train(self, arch: Architecture, epochs: int | None = None,
@@ -269,22 +299,29 @@ class TrainingEvaluator(Evaluator):
             folder = Path(out_dir)
             folder.mkdir(parents=True, exist_ok=True)
             torch.save(model.state_dict(), folder / "model.pt")
-            (folder / "arch.json").write_text(json.dumps({**arch.to_dict(), "input_shape": list(
-                self.dataset.input_shape), "n_outputs": self.dataset.n_outputs, "metrics": metrics}, indent=1))
+            data = self.fitted_dataset("train+val")
+            (folder / "arch.json").write_text(json.dumps({
+                **arch.to_dict(), "input_shape": list(data.input_shape), "n_outputs": data.n_outputs,
+                "preprocessing": data.preprocessing, "class_names": data.class_names,
+                "feature_names": data.feature_names, "metrics": metrics}, indent=1))
         return metrics
 
     def final_model(self, arch: Architecture, epochs: int | None = None) -> tuple[nn.Module, dict[str, float]]:
         """The network of ``arch`` retrained on train + validation, and its test-set scores and costs."""
         epochs = epochs or int(self._config(arch)["epochs"])
         start, cpu = time.perf_counter(), time.process_time()
-        split = holdout_split(self.dataset, val_fraction=self.val_fraction, test_fraction=self.test_fraction,
-                              seed=self.seed)
-        model = self.fit(arch, np.concatenate([split.train, split.val]), epochs)
-        metrics = {f"test_{k}": v for k, v in self._test_scores(model, split).items()}
+        split = self.final_split()
+        data = self.fitted_dataset("train+val")
+        model = self.fit(arch, np.concatenate([split.train, split.val]), epochs, data=data)
+        metrics = {f"test_{k}": v for k, v in self._test_scores(model, split, data).items()}
         metrics["train_time_s"] = time.perf_counter() - start
         metrics["cpu_time_s"] = time.process_time() - cpu
-        metrics.update(self._costs(model))
+        metrics.update(self._costs(model, data))
         return model, metrics
+
+
+def _as_tensors(data: Dataset) -> tuple[torch.Tensor, torch.Tensor]:
+    return torch.from_numpy(data.x), torch.from_numpy(data.y)
 
 
 def _mse(out: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
