@@ -39,20 +39,28 @@ def _search(url: str, study: str, *extra: str) -> None:
     assert searched.exit_code == 0, searched.output
 
 
-def _export(url: str, study: str, out: Path) -> dict[str, object]:
-    result = runner.invoke(app, ["export", study, "--storage", url, "--out", str(out), "--format", "json,module"],
-                           env={"COLUMNS": "200"})
+def _export(url: str, study: str, out: Path, *extra: str) -> dict[str, object]:
+    result = runner.invoke(app, ["export", study, "--storage", url, "--out", str(out), "--format", "json,module",
+                                 *extra], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     arch: dict[str, object] = json.loads((out / "arch.json").read_text())
     return arch
 
 
-def test_digits_model_predicts_raw_pixels_with_the_search_accuracy(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def digits_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A finished digits study 'd' (2 MLP trials of 3 epochs): its storage URL."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('digits') / 's.db'}"
+    _search(url, "d", "--data", "digits")
+    return url
+
+
+def test_digits_model_predicts_raw_pixels_with_the_search_accuracy(tmp_path: Path, digits_db: str) -> None:
     from sklearn.datasets import load_digits
 
-    url = f"sqlite:///{tmp_path / 's.db'}"
-    _search(url, "d", "--data", "digits")
+    url = digits_db
     arch = _export(url, "d", tmp_path / "model")
+    assert arch["weights_source"] == "retrained"
     spec = arch["preprocessing"]
     assert isinstance(spec, dict) and (spec["kind"], spec["factor"], spec["shape"]) == ("scale", 1 / 16, [1, 8, 8])
     assert arch["class_names"] == [str(i) for i in range(10)] and arch["feature_names"] is None
@@ -76,6 +84,11 @@ def test_digits_model_predicts_raw_pixels_with_the_search_accuracy(tmp_path: Pat
                          check=True)
     printed = json.loads(run.stdout)
     assert printed["nasforge"] == [] and printed["p"] == predicted.tolist()
+    # the retrained weights were kept next to the SQLite file: a second export does not train
+    assert Path(url.removeprefix("sqlite:///") + ".weights").is_dir()
+    again = _export(url, "d", tmp_path / "again")
+    assert again["weights_source"] == "reused" and again["final_metrics"] == arch["final_metrics"]
+    assert (tmp_path / "again" / "weights.pt").read_bytes() == (tmp_path / "model" / "weights.pt").read_bytes()
 
 
 def _write_csv(path: Path, rows: int = 400, seed: int = 0) -> None:
@@ -118,16 +131,16 @@ def test_csv_model_predicts_raw_rows_with_the_search_accuracy(tmp_path: Path) ->
 
 
 @pytest.mark.filterwarnings("ignore:`torch.jit.load` is deprecated")
-def test_export_reuses_the_weights_of_train_best(tmp_path: Path) -> None:
+def test_export_reuses_the_weights_of_train_best(tmp_path: Path, digits_db: str) -> None:
     import torch
 
-    url = f"sqlite:///{tmp_path / 's.db'}"
-    _search(url, "d", "--data", "digits")
-    best = runner.invoke(app, ["train-best", "--study", "d", "--storage", url, "--json", str(tmp_path / "tb.json")])
+    url, kept_in = digits_db, str(tmp_path / "w")  # a folder of its own: other tests' exports keep weights too
+    best = runner.invoke(app, ["train-best", "--study", "d", "--storage", url, "--json", str(tmp_path / "tb.json"),
+                               "--weights-dir", kept_in])
     assert best.exit_code == 0, best.output
     kept = Path(json.loads((tmp_path / "tb.json").read_text())["best"]["weights_file"])
-    assert kept.is_file() and kept.parent.parent.parent == tmp_path / "s.db.weights"
-    first = _export(url, "d", tmp_path / "a")
+    assert kept.is_file() and kept.parent.parent.parent == tmp_path / "w"
+    first = _export(url, "d", tmp_path / "a", "--weights-dir", kept_in)
     assert first["weights_source"] == "reused"  # train-best's weights, not trained again
     tb = json.loads((tmp_path / "tb.json").read_text())["best"]["metrics"]
     assert first["final_metrics"]["test_accuracy"] == tb["test_accuracy"]  # type: ignore[index]
@@ -135,16 +148,16 @@ def test_export_reuses_the_weights_of_train_best(tmp_path: Path) -> None:
     assert exported.keys() == saved.keys() and all(torch.equal(exported[k], saved[k]) for k in saved)
     # other epochs than train-best's: trained again, and kept for the next export
     again = runner.invoke(app, ["export", "d", "--storage", url, "--out", str(tmp_path / "b"), "--format",
-                                "json,module", "--epochs", "1"], env={"COLUMNS": "200"})
+                                "json,module", "--epochs", "1", "--weights-dir", kept_in], env={"COLUMNS": "200"})
     assert again.exit_code == 0, again.output
     assert "retrained" in again.output and json.loads((tmp_path / "b" / "arch.json").read_text())[
         "weights_source"] == "retrained"
     third = runner.invoke(app, ["export", "d", "--storage", url, "--out", str(tmp_path / "c"), "--format",
-                                "json,module", "--epochs", "1"], env={"COLUMNS": "200"})
+                                "json,module", "--epochs", "1", "--weights-dir", kept_in], env={"COLUMNS": "200"})
     assert third.exit_code == 0 and "weights: reused from" in third.output, third.output
     # a changed model.pt is not trusted: trained again
     changed = bytearray(kept.read_bytes())
     changed[-1] ^= 1
     kept.write_bytes(bytes(changed))
-    fourth = _export(url, "d", tmp_path / "d")
+    fourth = _export(url, "d", tmp_path / "d", "--weights-dir", kept_in)
     assert fourth["weights_source"] == "retrained"

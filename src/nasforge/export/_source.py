@@ -16,7 +16,7 @@ import inspect
 import keyword
 import textwrap
 import types
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import torch
@@ -270,7 +270,7 @@ def docstring_literal(text: str) -> str:
 
 
 def module_source(model: nn.Module, *, header: str = "", constants: dict[str, Any] | None = None,
-                  functions: Sequence[types.FunctionType] = (), footer: str = "",
+                  functions: Sequence[Callable[..., Any]] = (), footer: str = "",
                   imports: Sequence[str] = ()) -> str:
     """Python source that defines ``build()``, returning a module with ``model``'s structure (untrained weights).
 
@@ -292,6 +292,8 @@ def module_source(model: nn.Module, *, header: str = "", constants: dict[str, An
     emitter = _Emitter()
     tree = emitter.module(model, 4)
     for fn in functions:
+        if not isinstance(fn, types.FunctionType):
+            raise ExportError(f"Cannot export {fn!r:.80}: only plain Python functions are copied.")
         emitter.define_function(fn)
     for line in imports:
         emitter.imports.setdefault(line, line)

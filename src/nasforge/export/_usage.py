@@ -3,7 +3,7 @@ class names, and the ``predict`` functions the generated ``model.py`` offers wit
 
 from __future__ import annotations
 
-import types
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -108,7 +108,7 @@ class ModelIO:
         return {"TASK": self.task, "PREPROCESSING": self.preprocessing, "CLASS_NAMES": self.class_names,
                 "FEATURE_NAMES": self.feature_names}
 
-    def functions(self) -> list[types.FunctionType]:
+    def functions(self) -> list[Callable[..., Any]]:
         """The nasforge functions copied into ``model.py`` (the preprocessing, when there is one)."""
         if self.preprocessing is None:
             return []
