@@ -77,7 +77,7 @@ def train_best(
             console.print(f"models written to {out}/", markup=False, soft_wrap=True)
         console.print(_kept_line(keep, kept, out), markup=False, soft_wrap=True)
         if json_path is not None:
-            files = {label: None if out is None else str(out / label / STATE_FILE) for label in rows}
+            files = {label: None if out is None else str(_state_file(out / label)) for label in rows}
             if keep is not None and kept == keep:
                 files["best"] = str(keep / STATE_FILE)
             json_path.write_text(json.dumps({label: {"arch": arch.to_dict(), "metrics": metrics,
@@ -90,14 +90,14 @@ def _keep(study: str, trial: int, arch: dict[str, Any], epochs: int | None, eval
     """Copy the best model's weights (``written/model.pt``, from final_train) with a record of what they were
     trained with into each of ``targets`` (the kept folder export looks in, OUT/best for export --weights);
     the first target, or a line saying why the weights were not kept."""
-    from nasforge.export import STATE_FILE, model_io, save_weights
+    from nasforge.export import model_io, save_weights
 
     if not targets:
         return "nowhere to keep them"
     io = model_io(evaluator)  # the preprocessing fitted on train + validation, the rows final_train trains on
     try:
         for folder in targets:
-            save_weights(folder, state=written / STATE_FILE, study=study, trial=trial, arch=arch, epochs=epochs,
+            save_weights(folder, state=_state_file(written), study=study, trial=trial, arch=arch, epochs=epochs,
                          evaluator=evaluator.get_params(), io=io, metrics=metrics, trained_by="train-best")
     except OSError as exc:  # a read-only folder: the table above is still the result
         return f"{exc.strerror or exc}"
@@ -112,3 +112,12 @@ def _kept_line(keep: Path | None, kept: Path | str, out: Path | None) -> str:
     if kept == keep:
         return f"best weights: kept in {keep} for export"
     return f"best weights: not kept ({kept})"
+
+
+def _state_file(folder: Path) -> Path:
+    """The state dict final_train wrote to ``folder``: ``model.pt``, or a generation study's ``generator.pt`` or
+    ``vae.pt``."""
+    for name in ("model.pt", "generator.pt", "vae.pt"):
+        if (folder / name).is_file():
+            return folder / name
+    return folder / "model.pt"
