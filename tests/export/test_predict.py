@@ -136,7 +136,7 @@ def test_export_reuses_the_weights_of_train_best(tmp_path: Path, digits_db: str)
 
     url, kept_in = digits_db, str(tmp_path / "w")  # a folder of its own: other tests' exports keep weights too
     best = runner.invoke(app, ["train-best", "--study", "d", "--storage", url, "--json", str(tmp_path / "tb.json"),
-                               "--weights-dir", kept_in])
+                               "--weights-dir", kept_in, "--out", str(tmp_path / "tb")])
     assert best.exit_code == 0, best.output
     kept = Path(json.loads((tmp_path / "tb.json").read_text())["best"]["weights_file"])
     assert kept.is_file() and kept.parent.parent.parent == tmp_path / "w"
@@ -146,6 +146,10 @@ def test_export_reuses_the_weights_of_train_best(tmp_path: Path, digits_db: str)
     assert first["final_metrics"]["test_accuracy"] == tb["test_accuracy"]  # type: ignore[index]
     exported, saved = torch.load(tmp_path / "a" / "weights.pt"), torch.load(kept)
     assert exported.keys() == saved.keys() and all(torch.equal(exported[k], saved[k]) for k in saved)
+    # train-best --out's model.pt given with --weights: its record gives the preprocessing and the test scores
+    given = _export(url, "d", tmp_path / "given", "--weights", str(tmp_path / "tb" / "best" / "model.pt"))
+    assert given["weights_source"] == "file" and given["final_metrics"] == first["final_metrics"]
+    assert given["preprocessing"] == first["preprocessing"] is not None
     # other epochs than train-best's: trained again, and kept for the next export
     again = runner.invoke(app, ["export", "d", "--storage", url, "--out", str(tmp_path / "b"), "--format",
                                 "json,module", "--epochs", "1", "--weights-dir", kept_in], env={"COLUMNS": "200"})

@@ -59,7 +59,9 @@ def train_best(
                        for label in candidates}
             rows = {label: (arch, evaluator.final_train(arch, epochs, out_dir=folders[label]))
                     for label, arch in candidates.items() if arch is not None}
-            targets = [f for f in (keep, None if out is None else out / "best") if f is not None]
+            # OUT/best gets the record too (export --weights reads it) when its state file is a model.pt
+            beside = None if out is None or _state_file(out / "best").name != "model.pt" else out / "best"
+            targets = [f for f in (keep, beside) if f is not None]
             kept = _keep(loaded.name, best.number, best.arch.to_dict(), epochs, evaluator, rows["best"][1],
                          Path(scratch) if out is None else out / "best", targets)
         metric = evaluator.report_metric() or ""
