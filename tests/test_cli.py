@@ -338,6 +338,11 @@ BAD_INPUTS = [
     (["export", "done", "--weights-dir", "{corrupt}"], "'--weights-dir' option must be a folder"),
     (["train-best", "--study", "done", "--weights-dir", "{corrupt}"], "'--weights-dir' option must be a folder"),
     (["export", "nope", "--weights-dir", "{corrupt}", "--format", "json"], "'--weights-dir' option must be a folder"),
+    # issue 17: data
+    (["search", "--data", "images"], "The 'images' data needs --data-path"),
+    (["search", "--data", "images", "--data-path", "/no/such/folder"], "which is not a folder"),
+    (["search", "--data", "images", "--data-path", "{tmp}"], "one subfolder of PNG/JPEG images per class"),
+    (["search", "--task", "generation", "--data", "images", "--data-path", "{table}"], "which is not a folder"),
 ]
 
 

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from nasforge._suggest import check_names
-from nasforge.cli._options import DEFAULT_STORAGE, Nb201Opt, StorageOpt
+from nasforge.cli._options import DEFAULT_STORAGE, DataOpt, DataPathOpt, Nb201Opt, StorageOpt
 from nasforge.cli._run import (
     ExecutorOpt,
     MemoryLimitOpt,
@@ -49,9 +49,8 @@ def search(
     report_metric: Annotated[str | None, typer.Option(help="With --table: metric to report (e.g. test).")] = None,
     cost_metric: Annotated[str | None, typer.Option(help="With --table: metric that --max-cost sums.")] = None,
     dataset: Annotated[str, typer.Option(help="NAS-Bench-201 dataset: cifar10, cifar100, ImageNet16-120.")] = "cifar10",
-    data: Annotated[str | None, typer.Option(help="Train for real on: digits, diabetes, fashion_mnist, idx, csv, "
-                                                  "npz.")] = None,
-    data_path: Annotated[str | None, typer.Option(help="Folder of IDX files, or the CSV / npz file.")] = None,
+    data: DataOpt = None,
+    data_path: DataPathOpt = None,
     target: Annotated[str | None, typer.Option(help="With --data csv: the target column.")] = None,
     task: Annotated[str | None, typer.Option(help="generation: search GAN / VAE spaces on the images of --data "
                                                   "(FID, ELBO); with csv / npz: classification or regression.")

@@ -81,7 +81,7 @@ def data_params(data: str, path: str | None, target: str | None, task: str | Non
         params["target"] = target
     if task is not None and data in ("csv", "npz"):
         params["task"] = task
-    if data in ("idx", "npz") and path is None:
+    if data in ("idx", "npz", "images") and path is None:
         raise ValidationError(f"The {data!r} data needs --data-path.")
     return params
 

@@ -114,4 +114,11 @@ def make_dataset(name: str, x: np.ndarray, y: np.ndarray, task: str, *, x_test: 
                       preprocessing=preprocessing, class_names=class_names, feature_names=feature_names, table=table)
     if task == "classification" and len(np.unique(dataset.y)) < 2:
         raise ValidationError("Classification needs at least two classes. Got labels of one class only.")
+    if class_names is not None and task == "classification" and len(class_names) < dataset.n_classes:
+        raise ValidationError(f"The 'class_names' parameter must name every class ({dataset.n_classes}). Got "
+                              f"{len(class_names)} names instead.")
+    if feature_names is not None and table is None and (dataset.x.ndim != 2
+                                                        or len(feature_names) != dataset.x.shape[1]):
+        raise ValidationError(f"The 'feature_names' parameter must name each of the {dataset.input_shape} "
+                              f"features. Got {len(feature_names)} names instead.")
     return dataset

@@ -1,4 +1,5 @@
-"""Datasets that work offline: scikit-learn's digits and diabetes, IDX folders (Fashion-MNIST), CSV files."""
+"""Datasets that work offline: scikit-learn's digits and diabetes, IDX folders (Fashion-MNIST), CSV files, .npz
+arrays and folders of images."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from nasforge.data._columns import is_missing, table_from_cells
 from nasforge.data._csv import read_csv
 from nasforge.data._dataset import Dataset, make_dataset
 from nasforge.data._idx import find_idx_files, read_idx
+from nasforge.data._images import load_image_folder
+from nasforge.data._memory import TEMP_PREFIX, text_list
 from nasforge.exceptions import ValidationError
 
 FASHION_MNIST_DIRS = ("/usr/share/datasets/fashion-mnist",)  # Debian's dataset-fashion-mnist
@@ -117,17 +120,23 @@ def _sorted_labels(labels: set[str]) -> list[str]:
 
 
 def load_arrays(path: str | os.PathLike[str], task: str = "classification") -> Dataset:
-    """A NumPy ``.npz`` file with arrays ``x`` and ``y`` (and optionally ``x_test``, ``y_test``)."""
+    """A NumPy ``.npz`` file with arrays ``x`` and ``y`` (and optionally ``x_test``, ``y_test``, and text arrays
+    ``class_names``, ``feature_names``). In-memory data reaches worker processes this way (see
+    :func:`~nasforge.data.resolve_data`)."""
     try:
         with np.load(path, allow_pickle=False) as data:
             arrays = {k: data[k] for k in data.files}
     except (OSError, ValueError) as exc:
-        raise ValidationError(f"The 'path' parameter must be a readable .npz file. Got {str(path)!r} ({exc}).") from exc
+        gone = TEMP_PREFIX in str(path) and not Path(path).exists()
+        why = ("in-memory data written by a process that has ended; give the data again" if gone else str(exc))
+        raise ValidationError(f"The 'path' parameter must be a readable .npz file. Got {str(path)!r} "
+                              f"({why}).") from None
     if "x" not in arrays or "y" not in arrays:
         raise ValidationError(f"The .npz file {str(path)!r} must hold arrays 'x' and 'y'. Got {sorted(arrays)}.")
     shape = [int(d) for d in np.shape(arrays["x"])[1:]]
     return make_dataset(Path(path).stem, arrays["x"], arrays["y"], task, x_test=arrays.get("x_test"),
-                        y_test=arrays.get("y_test"), preprocessing={"kind": "identity", "shape": shape})
+                        y_test=arrays.get("y_test"), preprocessing={"kind": "identity", "shape": shape},
+                        class_names=text_list(arrays, "class_names"), feature_names=text_list(arrays, "feature_names"))
 
 
 DATASETS: dict[str, Callable[..., Dataset]] = {
@@ -137,11 +146,13 @@ DATASETS: dict[str, Callable[..., Dataset]] = {
     "idx": load_idx_folder,
     "csv": load_csv,
     "npz": load_arrays,
+    "images": load_image_folder,
 }
 
 
 def load_dataset(name: str, **params: Any) -> Dataset:
-    """Load a dataset by name: digits, diabetes, fashion_mnist, idx (path), csv (path, target, task), npz."""
+    """Load a dataset by name: digits, diabetes, fashion_mnist, idx (path), csv (path, target, task), npz (path,
+    task), images (path, size, mode)."""
     if name not in DATASETS:
         raise ValidationError(f"The 'data' parameter must be one of {', '.join(DATASETS)}. Got {name!r} instead.")
     check_names(params, dataset_parameters(name), f"parameter of data set {name!r}")

@@ -13,10 +13,10 @@ import torch
 from torch import nn
 
 from nasforge._validation import check_choice, check_float, check_int
-from nasforge.data import Split, subset_split
+from nasforge.data import DataArg, Split, resolve_data, subset_split
 from nasforge.evaluators._base import Evaluator, Reporter
 from nasforge.evaluators._registry import register_evaluator
-from nasforge.evaluators._training import _cached_dataset
+from nasforge.evaluators._training import cached_dataset
 from nasforge.exceptions import ValidationError
 from nasforge.generation._errors import ModeCollapse
 from nasforge.generation._features import feature_net
@@ -48,7 +48,9 @@ class GenerationEvaluator(Evaluator):
     test_elbo, test_kl, test_recon_mse, the same sample scores, params, flops, times.
 
     Args:
-        data, data_params: an image dataset in [0, 1] with class labels (digits, fashion_mnist, idx, npz).
+        data, data_params: an image dataset in [0, 1] with class labels (digits, fashion_mnist, idx, npz, images),
+            or labelled images in memory ((x, y) arrays or tensors, a dict, a torch Dataset), as for
+            :class:`TrainingEvaluator`.
         space, space_params: ``gan`` or ``vae`` and the space's parameters.
         lr, d_lr: Adam's learning rates (default 2e-4 for GANs, 1e-3 for VAEs; ``d_lr`` the discriminator's).
         beta1: Adam's first momentum (GANs). loss: ``hinge`` or ``nonsaturating``. n_critic: discriminator steps
@@ -59,7 +61,7 @@ class GenerationEvaluator(Evaluator):
 
     takes_budget = True  # epochs
 
-    def __init__(self, *, data: str = "digits", data_params: Mapping[str, Any] | None = None, space: str = "gan",
+    def __init__(self, *, data: DataArg = "digits", data_params: Mapping[str, Any] | None = None, space: str = "gan",
                  space_params: Mapping[str, Any] | None = None, epochs: int = 10, batch_size: int = 64,
                  lr: float | None = None, d_lr: float | None = None, beta1: float = 0.5, loss: str = "hinge",
                  n_critic: int = 1, n_samples: int = 2000, val_fraction: float = 0.1, test_fraction: float = 0.1,
@@ -67,7 +69,8 @@ class GenerationEvaluator(Evaluator):
                  cache: str | None = None,
                  min_diversity: float = 0.1, threads: int | None = None, seed: int = 0) -> None:
         owner = type(self).__name__
-        self.data, self.data_params = data, dict(data_params or {})
+        # in-memory data becomes a temporary .npz file here, so that get_params() stays JSON for workers
+        self.data, self.data_params = resolve_data(owner, data, data_params)
         self.space_name, self.space_params = space, dict(space_params or {})
         self._space = create_space(space, **self.space_params)
         if not isinstance(self._space, GANSpace | VAESpace):
@@ -94,11 +97,11 @@ class GenerationEvaluator(Evaluator):
         self.min_diversity = check_float(owner, "min_diversity", min_diversity, minimum=0)
         self.threads = None if threads is None else check_int(owner, "threads", threads, minimum=1)
         self.seed = check_int(owner, "seed", seed, minimum=0)
-        self.dataset = _cached_dataset(data, tuple(sorted(self.data_params.items())))
+        self.dataset = cached_dataset(self.data, self.data_params)
         x = self.dataset.x
         if x.ndim != 4 or self.dataset.task != "classification" or float(x.min()) < 0 or float(x.max()) > 1:
             raise ValidationError(f"The 'data' parameter of {owner} must give labelled images (N, C, H, W) with "
-                                  f"pixels in [0, 1]. {data!r} has shape {x.shape}, task {self.dataset.task}.")
+                                  f"pixels in [0, 1]. {self.data!r} has shape {x.shape}, task {self.dataset.task}.")
         self._quality: Quality | None = None
 
     # -- contract ----------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import torch
 from torch import nn
 
 from nasforge._validation import check_choice, check_float, check_int
-from nasforge.data import Dataset, Split, holdout_split, kfold_splits, load_dataset, subset_split
+from nasforge.data import DataArg, Dataset, Split, holdout_split, kfold_splits, load_dataset, resolve_data, subset_split
 from nasforge.evaluators._base import Evaluator, Reporter
 from nasforge.evaluators._metrics import (
     CLASSIFICATION_METRICS,
@@ -44,8 +44,18 @@ class TrainingDiverged(NasforgeError):
 
 
 @lru_cache(maxsize=4)
+def _load_by_json(name: str, params: str) -> Dataset:
+    return load_dataset(name, **json.loads(params))
+
+
+def cached_dataset(name: str, params: Mapping[str, Any]) -> Dataset:
+    """The data set ``name`` loaded with ``params``, shared by the evaluators of this process (a worker rebuilds
+    its evaluator for every trial; the data is read once)."""
+    return _load_by_json(name, json.dumps(dict(params), sort_keys=True))
+
+
 def _cached_dataset(name: str, params: tuple[tuple[str, Any], ...]) -> Dataset:
-    return load_dataset(name, **dict(params))
+    return cached_dataset(name, dict(params))
 
 
 def trainable_space(owner: str, name: str, params: Mapping[str, Any]) -> SearchSpace:
@@ -73,8 +83,14 @@ class TrainingEvaluator(Evaluator):
     ``epochs``.
 
     Args:
-        data, data_params: a dataset by name (digits, diabetes, fashion_mnist, idx, csv, npz) and its loader's
-            parameters (for example ``{"path": ...}``).
+        data, data_params: a dataset by name (digits, diabetes, fashion_mnist, idx, csv, npz, images) and its
+            loader's parameters (for example ``{"path": ...}``); or data in memory: ``(x, y)`` numpy arrays or
+            torch tensors, a dict with ``x``, ``y`` (optionally ``x_test``, ``y_test``, ``class_names``,
+            ``feature_names``), or a map-style ``torch.utils.data.Dataset`` of (input, target) pairs (read once),
+            with ``data_params={"task": ...}`` at most. In-memory data is written once to a temporary ``.npz``
+            file that worker processes read (removed at exit); ``get_params()`` gives ``data="npz"`` and its path.
+            A CSV's preprocessing (imputation, standardisation, one-hot encoding) is fitted on the training split
+            only, of each fold with ``cv_folds``.
         space, space_params: the trainable search space that builds the networks.
         train_subset: train on at most this many examples (a cheaper fidelity for searches on large data).
         threads: torch threads in this process (None leaves torch's default).
@@ -83,14 +99,15 @@ class TrainingEvaluator(Evaluator):
 
     takes_budget = True  # epochs
 
-    def __init__(self, *, data: str = "digits", data_params: Mapping[str, Any] | None = None, space: str = "chain",
+    def __init__(self, *, data: DataArg = "digits", data_params: Mapping[str, Any] | None = None, space: str = "chain",
                  space_params: Mapping[str, Any] | None = None, epochs: int = 10, batch_size: int = 64,
                  optimizer: str = "adam", lr: float = 1e-3, weight_decay: float = 0.0, l1: float = 0.0,
                  schedule: str = "cosine", momentum: float = 0.9, val_fraction: float = 0.2,
                  test_fraction: float = 0.2, cv_folds: int | None = None, train_subset: int | None = None,
                  threads: int | None = None, measure_latency: bool = True, seed: int = 0) -> None:
         owner = type(self).__name__
-        self.data, self.data_params = data, dict(data_params or {})
+        # in-memory data becomes a temporary .npz file here, so that get_params() stays JSON for workers
+        self.data, self.data_params = resolve_data(owner, data, data_params)
         self.epochs = check_int(owner, "epochs", epochs, minimum=1)
         self.batch_size = check_int(owner, "batch_size", batch_size, minimum=1)
         self.optimizer = check_choice(owner, "optimizer", optimizer, OPTIMIZERS)
@@ -110,7 +127,7 @@ class TrainingEvaluator(Evaluator):
         self.seed = check_int(owner, "seed", seed, minimum=0)
         self.space_name, self.space_params = space, dict(space_params or {})
         self._space = trainable_space(owner, space, self.space_params)
-        self._source = _cached_dataset(data, tuple(sorted(self.data_params.items())))
+        self._source = cached_dataset(self.data, self.data_params)
         # the search trains on split().train: a CSV's preprocessing is fitted on those rows only
         self.dataset = self._source.fitted(self.split().train)
         self._tensors = (torch.from_numpy(self.dataset.x), torch.from_numpy(self.dataset.y))
@@ -219,8 +236,8 @@ class TrainingEvaluator(Evaluator):
     def preprocessing(self, fit_on: str = "train+val") -> dict[str, Any] | None:
         """The fitted preprocessing spec (raw input -> model input, see :func:`~nasforge.data.apply_preprocessing`)
         of the model trained on ``fit_on`` rows: ``"train+val"`` for a final model (``train-best``, ``export``),
-        ``"train"`` for the search's models; None when the data has no raw form (arrays given already scaled
-        without a spec). The same for a given seed."""
+        ``"train"`` for the search's models; None when the data set has no raw form (diabetes, which scikit-learn
+        ships standardised). The same for a given seed."""
         return self.fitted_dataset(fit_on).preprocessing
 
     def final_split(self) -> Split:
