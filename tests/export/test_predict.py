@@ -130,6 +130,27 @@ def test_csv_model_predicts_raw_rows_with_the_search_accuracy(tmp_path: Path) ->
     assert model.predict(as_lists).tolist() == model.predict(raw).tolist()
 
 
+def test_image_folder_model_predicts_raw_png_pixels_with_the_search_accuracy(tmp_path: Path) -> None:
+    from PIL import Image
+    from sklearn.datasets import load_digits
+
+    folder = tmp_path / "png"
+    bunch = load_digits()
+    for i in range(300):  # 300 PNG digits in class folders, 0..255 grayscale
+        (folder / str(bunch.target[i])).mkdir(parents=True, exist_ok=True)
+        Image.fromarray(np.round(bunch.images[i] * 255 / 16).astype(np.uint8)).save(folder / str(bunch.target[i])
+                                                                                    / f"{i:04d}.png")
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    _search(url, "i", "--data", "images", "--data-path", str(folder))
+    arch = _export(url, "i", tmp_path / "model")
+    files = [f for c in sorted(folder.iterdir()) for f in sorted(c.iterdir())]  # the loader's order
+    test = load_study(name="i", storage=url).evaluator.final_split().test
+    raw = np.stack([np.asarray(Image.open(files[i])) for i in test])  # (N, 8, 8) uint8, as Pillow reads them
+    model = _import(tmp_path / "model" / "model.py", "exported_images")
+    accuracy = float(np.mean(model.predict(raw) == np.array([files[i].parent.name for i in test])))
+    assert abs(accuracy - arch["final_metrics"]["test_accuracy"]) <= TOLERANCE  # type: ignore[index]
+
+
 @pytest.mark.filterwarnings("ignore:`torch.jit.load` is deprecated")
 def test_export_reuses_the_weights_of_train_best(tmp_path: Path, digits_db: str) -> None:
     import torch
