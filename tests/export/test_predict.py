@@ -84,6 +84,12 @@ def test_digits_model_predicts_raw_pixels_with_the_search_accuracy(tmp_path: Pat
                          check=True)
     printed = json.loads(run.stdout)
     assert printed["nasforge"] == [] and printed["p"] == predicted.tolist()
+    # the architecture alone carries them too
+    alone = runner.invoke(app, ["export", "d", "--storage", url, "--out", str(tmp_path / "json"), "--format", "json"])
+    assert alone.exit_code == 0, alone.output
+    described = json.loads((tmp_path / "json" / "arch.json").read_text())
+    assert {k: described[k] for k in ("preprocessing", "class_names", "feature_names")} == \
+        {k: arch[k] for k in ("preprocessing", "class_names", "feature_names")}
     # the retrained weights were kept next to the SQLite file: a second export does not train
     assert Path(url.removeprefix("sqlite:///") + ".weights").is_dir()
     again = _export(url, "d", tmp_path / "again")

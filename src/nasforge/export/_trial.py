@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import torch
 from torch import nn
 
-from nasforge.exceptions import ValidationError
+from nasforge.exceptions import NasforgeError, ValidationError
 from nasforge.export._export import FORMATS, ExportResult, check_formats, export_model
 from nasforge.export._saved import find_weights, save_weights, saved_beside, trial_folder
 from nasforge.export._usage import ModelIO, model_io
@@ -139,7 +139,8 @@ def export_trial(study: ReadableStudy, out_dir: str | Path, *, number: int | Non
     arch = {**trial.arch.to_dict(), "study": study.name, "trial": trial.number, "metrics": dict(trial.metrics)}
     if formats == ["json"]:
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / "arch.json").write_text(json.dumps(arch, indent=1))
+        io = _json_only_io(study)
+        (folder / "arch.json").write_text(json.dumps({**arch, **(io.to_dict() if io else {})}, indent=1))
         return trial, ExportResult(files={"json": folder / "arch.json"}), {}
     components = _components(study)
     model, shape = untrained_network(study, trial, components=components)
@@ -151,6 +152,22 @@ def export_trial(study: ReadableStudy, out_dir: str | Path, *, number: int | Non
     result = export_model(model, folder, input_shape=shape, arch=arch, formats=formats, title=title, io=trained.io)
     result.weights, result.weights_source = trained.how, trained.source
     return trial, result, trained.metrics
+
+
+def _json_only_io(study: ReadableStudy) -> ModelIO | None:
+    """The preprocessing, class names and feature order of a study that trains on data, for an architecture-only
+    export; None for other studies, or when the data cannot be loaded here (the decisions need no data)."""
+    from nasforge.study import StudyView
+
+    if isinstance(study, StudyView):
+        entry = study.spec.get("evaluator") or {}
+        if not isinstance(entry, dict) or entry.get("name") != "train":
+            return None  # a table, a proxy, a user's function: nothing is built or imported to write decisions
+        try:
+            return model_io(study.build_evaluator())
+        except NasforgeError:
+            return None
+    return model_io(study.evaluator)
 
 
 @dataclass
