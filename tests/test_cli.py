@@ -334,6 +334,10 @@ BAD_INPUTS = [
     (["benchmark", "--json", "."], "'--json' option must be a writable file path"),  # a folder: before the run
     (["benchmark", "--json", "{corrupt}/b.json"], "'--json' option must be a writable file path"),
     (["benchmark", "--seed-start", "-1"], "'--seed-start' option"),
+    # issue 17: export
+    (["export", "done", "--weights-dir", "{corrupt}"], "'--weights-dir' option must be a folder"),
+    (["train-best", "--study", "done", "--weights-dir", "{corrupt}"], "'--weights-dir' option must be a folder"),
+    (["export", "nope", "--weights-dir", "{corrupt}", "--format", "json"], "'--weights-dir' option must be a folder"),
     # issue 17: data
     (["search", "--data", "images"], "The 'images' data needs --data-path"),
     (["search", "--data", "images", "--data-path", "/no/such/folder"], "which is not a folder"),

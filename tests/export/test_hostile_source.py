@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 from pathlib import Path
+from typing import Any
 
 import pytest
 import torch
@@ -72,3 +73,30 @@ def test_cli_export_of_a_study_with_an_injected_name(tmp_path: Path, monkeypatch
     assert doc is not None and repr(INJECTION) in doc
     load_standalone(out / "model.py", out / "weights.pt")
     assert not (tmp_path / "PWNED").exists()
+
+
+def test_column_and_class_names_are_written_as_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A CSV's column names and class labels reach model.py (FEATURE_NAMES, CLASS_NAMES, its docstring) as text."""
+    from nasforge.export import ModelIO
+
+    monkeypatch.chdir(tmp_path)
+    names = [INJECTION, 'a"', "new\nline"]
+    io = ModelIO("classification", {"kind": "identity", "shape": [3]}, class_names=names, feature_names=names)
+    model = nn.Sequential(nn.Linear(3, 3))
+    result = export_model(model, tmp_path / "out", input_shape=(3,), formats=["json", "module"], io=io)
+    module = _import(result.files["module"])
+    assert not (tmp_path / "PWNED").exists()
+    assert names == module.FEATURE_NAMES and names == module.CLASS_NAMES
+    assert set(module.predict([[1.0, 2.0, 3.0], [0.0, 0.0, 0.0]])) <= set(names)
+
+
+def _import(path: Path) -> Any:
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location("hostile_model", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["hostile_model"] = module
+    spec.loader.exec_module(module)
+    return module

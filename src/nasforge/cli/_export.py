@@ -26,10 +26,16 @@ def export(
                                                       "model.pt) instead of training.")] = None,
     train: Annotated[bool, typer.Option(help="Retrain the network on train + validation before writing it "
                                              "(studies that train networks; --no-train: initial weights).")] = True,
+    weights_dir: Annotated[Path | None, typer.Option(
+        "--weights-dir", help="Where trained weights are kept per trial: train-best's are reused from here instead "
+                              "of training again, and a retrained network is kept here (default: next to an "
+                              "SQLite storage, <file>.weights).")] = None,
 ) -> None:
     """Export a trial (default: the best): its architecture, a standalone PyTorch module (model.py needs only
-    torch) with its weights, TorchScript and ONNX; each copy's outputs are checked against the network's."""
-    from nasforge.export import check_formats, export_trial, load_weights
+    torch; for networks trained on data it also predicts raw inputs: predict, predict_proba) with its weights,
+    TorchScript and ONNX; each copy's outputs are checked against the network's. The weights train-best kept for
+    the trial are reused when they match it."""
+    from nasforge.export import check_formats, check_weights_dir, default_weights_root, export_trial, load_weights
     from nasforge.study import read_study
 
     with cli_errors():
@@ -43,14 +49,17 @@ def export(
             if not weights.is_file():
                 raise ValidationError(f"The '--weights' option must be a file. Got {str(weights)!r} (not found).")
             load_weights(weights)  # a file that holds no state dict is refused before any network is built
+        check_weights_dir(weights_dir)
         # the trial is chosen from the stored study, opened read-only; only the network needs the study's code
         loaded = read_study(study, storage)
         chosen, result, final = export_trial(loaded, out, number=trial, formats=formats, train=train, epochs=epochs,
-                                             weights=weights)
+                                             weights=weights, weights_dir=weights_dir or default_weights_root(storage))
         console.print(f"trial #{chosen.number}: {loaded.space.describe(chosen.arch)}", markup=False, soft_wrap=True)
+        if result.weights:
+            console.print(f"weights: {result.weights}", markup=False, soft_wrap=True)
         if final:
             shown = {k: v for k, v in final.items() if k.startswith("test_") or k == "params"}
-            console.print("retrained: " + ", ".join(f"{k} {v:.4g}" for k, v in shown.items()), markup=False,
+            console.print("test set: " + ", ".join(f"{k} {v:.4g}" for k, v in shown.items()), markup=False,
                           soft_wrap=True)
         table = Table("format", "file", "max abs diff vs network")
         for name, path in result.files.items():

@@ -18,6 +18,7 @@ from torch import nn
 
 from nasforge.exceptions import ValidationError
 from nasforge.export._source import module_source
+from nasforge.export._usage import PREDICT_IMPORTS, PREDICT_SOURCE, ModelIO
 
 FORMATS = ("json", "module", "torchscript", "onnx")
 # Largest output difference accepted between the network and an exported copy, relative to the outputs' largest
@@ -37,6 +38,18 @@ Needs only torch. The weights are in {weights}:
     out = net(torch.zeros(1, *INPUT_SHAPE))
 """
 
+_PREDICT_USAGE = """{title}
+
+Needs only torch and numpy. The weights are in {weights}. On raw inputs (as in the data searched on: {raw}):
+
+    from model import predict, predict_proba, preprocess, load
+    predict(raw_inputs)        # {returns}
+    predict_proba(raw_inputs)  # class probabilities, columns in CLASS_NAMES order (classifiers)
+    preprocess(raw_inputs)     # the network's input tensor: PREPROCESSING, as fitted in training
+    net = load()               # build() with the weights; net(preprocess(raw_inputs)) gives the outputs
+
+{features}"""
+
 
 @dataclass
 class ExportResult:
@@ -45,11 +58,13 @@ class ExportResult:
     files: dict[str, Path] = field(default_factory=dict)
     max_abs_diff: dict[str, float] = field(default_factory=dict)
     output_scale: float = 1.0  # the largest output magnitude on the check batch (at least 1)
+    weights: str = ""  # where the weights came from, one line (set by export_trial)
+    weights_source: str = ""  # "file", "reused", "retrained" or "untrained" (set by export_trial)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-compatible form (paths as strings)."""
         return {"files": {k: str(v) for k, v in self.files.items()}, "max_abs_diff": self.max_abs_diff,
-                "output_scale": self.output_scale}
+                "output_scale": self.output_scale, "weights": self.weights, "weights_source": self.weights_source}
 
 
 def check_formats(formats: Sequence[str], label: str = "'formats' parameter") -> list[str]:
@@ -62,12 +77,14 @@ def check_formats(formats: Sequence[str], label: str = "'formats' parameter") ->
 
 def export_model(model: nn.Module, out_dir: str | Path, *, input_shape: Sequence[int],
                  arch: dict[str, Any] | None = None, formats: Sequence[str] = FORMATS, title: str = "",
-                 batch: int = 4, seed: int = 0) -> ExportResult:
+                 batch: int = 4, seed: int = 0, io: ModelIO | None = None) -> ExportResult:
     """Write ``model`` (its weights as they are) to ``out_dir`` and check every copy on a random batch.
 
-    Files: ``arch.json`` (``arch`` plus the input shape), ``weights.pt`` (state dict), ``model.py`` (a standalone
-    source: ``build()`` needs only torch), ``model.torchscript.pt`` (traced) and ``model.onnx`` (opset 18, a dynamic
-    batch dimension; checked with onnxruntime when it is installed).
+    Files: ``arch.json`` (``arch`` plus the input shape and ``io``), ``weights.pt`` (state dict), ``model.py`` (a
+    standalone source: ``build()`` needs only torch; with ``io``, also ``predict(raw_inputs)``, ``predict_proba``,
+    ``preprocess`` and ``load``, which need numpy too), ``model.torchscript.pt`` (traced) and ``model.onnx``
+    (opset 18, a dynamic batch dimension; checked with onnxruntime when it is installed). TorchScript and ONNX take
+    the network's input: apply ``PREPROCESSING`` (``arch.json``) first.
 
     Raises:
         ExportError: the network has no standalone source form. ValidationError: a copy's outputs differ by more
@@ -85,14 +102,13 @@ def export_model(model: nn.Module, out_dir: str | Path, *, input_shape: Sequence
     result = ExportResult()
     if "json" in formats:
         path = folder / "arch.json"
-        path.write_text(json.dumps({**(arch or {}), "input_shape": list(input_shape)}, indent=1))
+        described = {**(arch or {}), "input_shape": list(input_shape), **(io.to_dict() if io else {})}
+        path.write_text(json.dumps(described, indent=1))
         result.files["json"] = path
     if "module" in formats:
         weights = folder / "weights.pt"
         torch.save(model.state_dict(), weights)
-        source = module_source(model, header=_USAGE.format(title=title or "A network exported by nasforge.",
-                                                           weights=weights.name),
-                               constants={"INPUT_SHAPE": tuple(input_shape)})
+        source = _module_source(model, title or "A network exported by nasforge.", weights.name, input_shape, io)
         path = folder / "model.py"
         path.write_text(source)
         result.files.update({"weights": weights, "module": path})
@@ -123,6 +139,22 @@ def export_model(model: nn.Module, out_dir: str | Path, *, input_shape: Sequence
                                   f"{diff:.3g} > {TOLERANCE[name]:g} x {result.output_scale:.3g} (the outputs' "
                                   "largest magnitude, at least 1).")
     return result
+
+
+def _module_source(model: nn.Module, title: str, weights: str, input_shape: Sequence[int],
+                   io: ModelIO | None) -> str:
+    constants: dict[str, Any] = {"INPUT_SHAPE": tuple(input_shape)}
+    if io is None:
+        return module_source(model, header=_USAGE.format(title=title, weights=weights), constants=constants)
+    raw = ("rows of " + ", ".join(io.feature_names) if io.feature_names else
+           "arrays of shape INPUT_SHAPE" if io.preprocessing is None else
+           "arrays as PREPROCESSING describes")
+    returns = ("regression values" if io.task == "regression" else
+               "class names (CLASS_NAMES)" if io.class_names is not None else "class numbers")
+    features = "" if not io.feature_names else f"Feature order (FEATURE_NAMES): {', '.join(io.feature_names)}.\n"
+    header = _PREDICT_USAGE.format(title=title, weights=weights, raw=raw, returns=returns, features=features)
+    return module_source(model, header=header, constants={**io.constants(), **constants}, functions=io.functions(),
+                         footer=PREDICT_SOURCE, imports=PREDICT_IMPORTS)
 
 
 def load_standalone(source: str | Path, weights: str | Path | None = None) -> nn.Module:

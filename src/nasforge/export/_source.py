@@ -16,7 +16,7 @@ import inspect
 import keyword
 import textwrap
 import types
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import torch
@@ -24,8 +24,10 @@ from torch import nn
 
 from nasforge.exceptions import ValidationError
 
-# Modules the generated code may import besides torch: the standard library pieces blocks use.
-_ALLOWED_PACKAGES = {"torch", "math", "dataclasses", "collections", "typing", "functools", "itertools", "operator"}
+# Modules the generated code may import besides torch: numpy (the input preprocessing) and the standard library
+# pieces blocks use.
+_ALLOWED_PACKAGES = {"torch", "numpy", "math", "dataclasses", "collections", "typing", "functools", "itertools",
+                     "operator"}
 _CONTAINERS = (nn.Sequential, nn.ModuleList, nn.ModuleDict)
 _MODULE_INTERNALS = set(vars(nn.Module()))
 
@@ -226,6 +228,17 @@ def _global_names(node: ast.AST) -> Iterator[str]:
             yield sub.id
 
 
+def _defined_names(source: str) -> set[str]:
+    """The module-level names that ``source`` defines (functions, classes, assignments) and ``build``."""
+    names = {"build"}
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.FunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign):
+            names |= {t.id for t in node.targets if isinstance(t, ast.Name)}
+    return names
+
+
 def _same(a: Any, b: Any) -> bool:
     try:
         return type(a) is type(b) and bool(a == b)
@@ -256,7 +269,9 @@ def docstring_literal(text: str) -> str:
     return literal
 
 
-def module_source(model: nn.Module, *, header: str = "", constants: dict[str, Any] | None = None) -> str:
+def module_source(model: nn.Module, *, header: str = "", constants: dict[str, Any] | None = None,
+                  functions: Sequence[Callable[..., Any]] = (), footer: str = "",
+                  imports: Sequence[str] = ()) -> str:
     """Python source that defines ``build()``, returning a module with ``model``'s structure (untrained weights).
 
     Every string from the network or the caller is written as a literal (``repr`` or :func:`docstring_literal`),
@@ -266,21 +281,38 @@ def module_source(model: nn.Module, *, header: str = "", constants: dict[str, An
         model: the network; any ``torch.nn`` layers and blocks whose code uses only torch and the standard library.
         header: the file's docstring.
         constants: module-level names written before ``build`` (e.g. ``INPUT_SHAPE``); names must be identifiers.
+        functions: nasforge functions copied into the file with what they use (e.g. the input preprocessing).
+        footer: source written after ``build`` (nasforge's own template code, never a user's text); the names it
+            defines must not clash with the copied definitions.
+        imports: import lines the footer needs.
 
     Raises:
-        ExportError: a layer or attribute that has no source form.
+        ExportError: a layer, attribute or function that has no source form.
     """
     emitter = _Emitter()
     tree = emitter.module(model, 4)
+    for fn in functions:
+        if not isinstance(fn, types.FunctionType):
+            raise ExportError(f"Cannot export {fn!r:.80}: only plain Python functions are copied.")
+        emitter.define_function(fn)
+    for line in imports:
+        emitter.imports.setdefault(line, line)
     for name in constants or {}:
         if not name.isidentifier() or keyword.iskeyword(name):
             raise ExportError(f"Cannot export the constant {name!r:.80}: its name is not a Python identifier.")
+    taken = set(emitter.definitions) | set(constants or {}) | set(emitter.imports)
+    clashes = sorted(taken & _defined_names(footer))
+    if clashes:
+        raise ExportError(f"Cannot export: the network's code defines {clashes}, names the generated file needs "
+                          "for its own functions.")
     lines = [docstring_literal(header) if header else "", "", "from __future__ import annotations", "",
              *sorted(set(emitter.imports.values())), "", ""]
     lines += [f"{d}\n\n" for d in emitter.definitions.values()]
     lines += [f"{k} = {emitter.value(v)}" for k, v in (constants or {}).items()]
     lines += ["", "", "def build() -> nn.Module:", '    """The network, with freshly initialised weights."""',
               f"    return {tree}", ""]
+    if footer:
+        lines += ["", footer.strip(), ""]
     source = "\n".join(lines)
     # a guard: the file must be one module whose docstring is the header and whose statements are only imports,
     # definitions and assignments (nothing that runs when the file is imported besides them)

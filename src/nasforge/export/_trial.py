@@ -5,14 +5,17 @@ from __future__ import annotations
 import json
 import warnings
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import torch
 from torch import nn
 
-from nasforge.exceptions import ValidationError
+from nasforge.exceptions import NasforgeError, ValidationError
 from nasforge.export._export import FORMATS, ExportResult, check_formats, export_model
+from nasforge.export._saved import find_weights, save_weights, saved_beside, trial_folder
+from nasforge.export._usage import ModelIO, model_io
 from nasforge.trial import FrozenTrial
 
 if TYPE_CHECKING:
@@ -108,21 +111,26 @@ def _generator(evaluator: Any, trial: FrozenTrial) -> tuple[nn.Module, tuple[int
 
 def export_trial(study: ReadableStudy, out_dir: str | Path, *, number: int | None = None,
                  formats: Sequence[str] = FORMATS, train: bool = True, epochs: int | None = None,
-                 weights: str | Path | None = None) -> tuple[FrozenTrial, ExportResult, dict[str, float]]:
+                 weights: str | Path | None = None, weights_dir: str | Path | None = None,
+                 ) -> tuple[FrozenTrial, ExportResult, dict[str, float]]:
     """Write trial ``number`` (default: the best) of ``study`` to ``out_dir``.
 
     The weights: those in ``weights`` (a state dict, e.g. ``train-best --out``'s ``model.pt``); else, for studies
-    that train networks and ``train=True``, the network retrained on train + validation for ``epochs`` (default:
-    the study's) and scored on the test set; else freshly initialised (tabular and zero-cost studies).
+    that train networks and ``train=True``, those ``train-best`` (or an earlier export) kept for this trial under
+    ``weights_dir`` when they match it (see :func:`find_weights`; ``epochs`` None accepts any epochs), else the
+    network retrained on train + validation for ``epochs`` (default: the study's) and scored on the test set, and
+    kept under ``weights_dir`` for the next time; else freshly initialised (tabular and zero-cost studies).
+
+    For studies that train on data, ``arch.json`` and ``model.py`` carry the input preprocessing the weights were
+    trained with, the class names and the feature order; ``model.py`` predicts raw inputs (``predict``).
+    ``ExportResult.weights`` says where the weights came from.
 
     ``study`` may be a :class:`~nasforge.study.StudyView` (what ``nasforge export`` reads): the trial is chosen
     from the stored trials and, beyond the architecture JSON, the space and evaluator are built from the spec.
 
     Returns:
-        The trial, what was written with its checks, and the test metrics of the retraining (empty if none).
+        The trial, what was written with its checks, and the test metrics of the training (empty if none).
     """
-    from nasforge.evaluators import GenerationEvaluator, TrainingEvaluator
-
     formats = check_formats(formats)
     folder = Path(out_dir)
     check_out_folder(folder)
@@ -131,25 +139,82 @@ def export_trial(study: ReadableStudy, out_dir: str | Path, *, number: int | Non
     arch = {**trial.arch.to_dict(), "study": study.name, "trial": trial.number, "metrics": dict(trial.metrics)}
     if formats == ["json"]:
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / "arch.json").write_text(json.dumps(arch, indent=1))
+        io = _json_only_io(study)
+        (folder / "arch.json").write_text(json.dumps({**arch, **(io.to_dict() if io else {})}, indent=1))
         return trial, ExportResult(files={"json": folder / "arch.json"}), {}
     components = _components(study)
     model, shape = untrained_network(study, trial, components=components)
-    final: dict[str, float] = {}
-    evaluator = components[1]
+    model, trained = _weights(study, trial, model, components[1], train=train, epochs=epochs, weights=weights,
+                              weights_dir=weights_dir)
+    arch.update({"weights": trained.how, "weights_source": trained.source})
+    if trained.metrics:
+        arch["final_metrics"] = trained.metrics
+    result = export_model(model, folder, input_shape=shape, arch=arch, formats=formats, title=title, io=trained.io)
+    result.weights, result.weights_source = trained.how, trained.source
+    return trial, result, trained.metrics
+
+
+def _json_only_io(study: ReadableStudy) -> ModelIO | None:
+    """The preprocessing, class names and feature order of a study that trains on data, for an architecture-only
+    export; None for other studies, or when the data cannot be loaded here (the decisions need no data)."""
+    from nasforge.study import StudyView
+
+    if isinstance(study, StudyView):
+        entry = study.spec.get("evaluator") or {}
+        if not isinstance(entry, dict) or entry.get("name") != "train":
+            return None  # a table, a proxy, a user's function: nothing is built or imported to write decisions
+        try:
+            return model_io(study.build_evaluator())
+        except NasforgeError:
+            return None
+    return model_io(study.evaluator)
+
+
+@dataclass
+class _Trained:
+    """Where an exported network's weights came from, and what they were trained with."""
+
+    source: str  # "file", "reused", "retrained" or "untrained"
+    how: str  # one line for people
+    io: ModelIO | None
+    metrics: dict[str, float] = field(default_factory=dict)
+
+
+def _weights(study: ReadableStudy, trial: FrozenTrial, model: nn.Module, evaluator: Evaluator | None, *,
+             train: bool, epochs: int | None, weights: str | Path | None,
+             weights_dir: str | Path | None) -> tuple[nn.Module, _Trained]:
+    """The network with the weights :func:`export_trial` describes, and where they came from."""
+    from nasforge.evaluators import GenerationEvaluator, TrainingEvaluator
+
+    io = model_io(evaluator)  # the preprocessing fitted on train + validation: the rows final models train on
     if weights is not None:
         try:
             model.load_state_dict(load_weights(weights))
         except RuntimeError as exc:
             raise ValidationError(f"The 'weights' file {str(weights)!r} does not hold this trial's weights: "
                                   f"{str(exc).splitlines()[0]}") from None
-        arch["weights"] = f"loaded from {weights}"
-    elif train and isinstance(evaluator, TrainingEvaluator | GenerationEvaluator):
-        model, final = evaluator.final_model(trial.arch, epochs)
-        arch["weights"] = "retrained on train + validation for " + (f"{epochs} epochs" if epochs else
-                                                                     "the study's epochs")
-        arch["final_metrics"] = final
-    else:
-        arch["weights"] = "untrained (freshly initialised)"
-    result = export_model(model, folder, input_shape=shape, arch=arch, formats=formats, title=title)
-    return trial, result, final
+        record = saved_beside(weights)  # train-best --out writes what the weights were trained with next to them
+        if record is not None and record.info.get("io") is not None:
+            io = record.io
+        return model, _Trained("file", f"loaded from {weights}", io, record.metrics if record else {})
+    if not train or not isinstance(evaluator, TrainingEvaluator | GenerationEvaluator):
+        return model, _Trained("untrained", "untrained (freshly initialised)", io)
+    keep = None if weights_dir is None else trial_folder(weights_dir, study.name, trial.number)
+    params, arch = evaluator.get_params(), trial.arch.to_dict()
+    why = "no weights folder (give --weights-dir)"
+    if keep is not None:
+        saved, why = find_weights(keep, study=study.name, trial=trial.number, arch=arch, epochs=epochs,
+                                  evaluator=params, network=model)
+        if saved is not None:
+            return model, _Trained("reused", f"{why}; not trained again", saved.io, saved.metrics)
+    model, final = evaluator.final_model(trial.arch, epochs)
+    how = ("retrained on train + validation for " + (f"{epochs} epochs" if epochs else "the study's epochs") +
+           f" ({why})")
+    if keep is not None:
+        try:
+            save_weights(keep, state=model.state_dict(), study=study.name, trial=trial.number, arch=arch,
+                         epochs=epochs, evaluator=params, io=io, metrics=final, trained_by="export")
+            how += f"; kept in {keep}"
+        except OSError as exc:  # a read-only folder: the export itself still works
+            how += f"; not kept ({exc.strerror or exc})"
+    return model, _Trained("retrained", how, io, final)
