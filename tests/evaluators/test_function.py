@@ -149,3 +149,39 @@ def test_a_pruner_stops_trials_from_the_function_reports() -> None:
     pruned = [t for t in study.trials if t.state is TrialState.PRUNED]
     assert pruned and all(max(t.intermediate) < 5 for t in pruned)
     assert len(study.trials) == 20
+
+
+def test_a_script_objective_imports_the_modules_beside_it(tmp_path: Path) -> None:
+    """As under ``python search.py``: the script's own folder is importable (its model file lives there)."""
+    (tmp_path / "mymodel_beside_17.py").write_text("def score(depth):\n    return 0.1 * depth\n")
+    (tmp_path / "search_beside_17.py").write_text(
+        "from mymodel_beside_17 import score\n\n\ndef objective(arch):\n    return score(arch['depth'])\n")
+    evaluator = FunctionEvaluator(function=f"{tmp_path / 'search_beside_17.py'}:objective", objective="v:max")
+    arch = nasforge.Space(SPACE).sample(__import__("numpy").random.default_rng(0))
+    assert evaluator.evaluate(arch)["v"] == pytest.approx(0.1 * float(arch["depth"]))
+
+
+def test_a_script_that_exits_while_imported_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "exits_17.py").write_text("import sys\nsys.exit(3)\n")
+    evaluator = FunctionEvaluator(function=f"{tmp_path / 'exits_17.py'}:objective", objective="v:max")
+    with pytest.raises(ObjectiveError, match=r"called sys.exit\(3\) while it was imported"):
+        evaluator.load()
+
+
+def test_an_infinite_score_fails_the_trial_instead_of_winning_for_ever() -> None:
+    study = _study("v:max")
+    study.optimize(lambda arch: float("inf") if arch["depth"] == 1 else float(arch["depth"]), n_trials=12)
+    infinite = [t for t in study.trials if t.arch["depth"] == 1]
+    assert infinite and all(t.state is TrialState.FAIL and "is inf" in (t.fail_reason or "") for t in infinite)
+    assert study.best_trial is not None and study.best_trial.metrics["v"] < float("inf")
+
+
+def test_a_pruner_by_name_and_a_refused_name_leaves_no_database(tmp_path: Path) -> None:
+    study = _study(pruner="median")
+    assert study.pruner is not None and study.pruner.name == "median"
+    with pytest.raises(ValidationError, match="must be one of"):
+        _study(pruner="medain")
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    with pytest.raises(ValidationError, match="control or invisible characters"):
+        _study(storage=url, name="wide\x1b[2Jstudy")
+    assert not (tmp_path / "w.db").exists()

@@ -90,12 +90,20 @@ def _from_script(script: str, path: str) -> Any:
         raise ObjectiveError(f"The objective {path!r} cannot be imported: {str(target)!r} is not a Python file.")
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
+    folder = str(target.parent)
+    if folder not in sys.path:  # as `python script.py` has it: the script imports the modules beside it
+        sys.path.append(folder)  # appended: a user's module never shadows an installed one
     try:
         with importing(str(target)):
             spec.loader.exec_module(module)
     except UnguardedScript:
         del sys.modules[name]
         raise ObjectiveError(guard_message(str(target))) from None
+    except SystemExit as exc:
+        del sys.modules[name]
+        raise ObjectiveError(f"The objective {path!r} cannot be imported: the script called sys.exit({exc.code!r}) "
+                             "while it was imported (keep the script's own run under "
+                             "'if __name__ == \"__main__\":').") from None
     except BaseException:
         del sys.modules[name]
         raise

@@ -33,7 +33,7 @@ def _component(obj: SearchSpace | Strategy | Evaluator) -> dict[str, Any]:
 def create_study(*, evaluator: Evaluator | None = None, space: SearchSpace | Mapping[str, Any] | None = None,
                  strategy: Strategy | str = "evolution", objectives: str | Sequence[str] | None = None,
                  budget: Budget | None = None, storage: str | BaseStorage | None = None,
-                 name: str | None = None, load_if_exists: bool = False, pruner: Pruner | None = None,
+                 name: str | None = None, load_if_exists: bool = False, pruner: Pruner | str | None = None,
                  constraints: str | Sequence[str] | None = None,
                  warm_start: Study | Sequence[FrozenTrial | Architecture] | None = None,
                  warm_start_top: int = 10, allow_duplicates: bool = False,
@@ -52,7 +52,8 @@ def create_study(*, evaluator: Evaluator | None = None, space: SearchSpace | Map
         storage: a storage or URL (``sqlite:///nasforge.db``); None keeps the study in memory.
         name: a unique name in the storage; default: ``study-<UTC time>``.
         load_if_exists: return the existing study of that name instead of raising.
-        pruner: stops unpromising trials from their intermediate reports (real training reports every epoch).
+        pruner: stops unpromising trials from their intermediate reports (real training reports every epoch): a
+            Pruner or a registered name with its default parameters ("median", ...).
         constraints: ``"latency_ms<=5"`` or a list of such specs; a trial that violates one is never the best
             trial nor on the Pareto front, and strategies treat it as infeasible.
         allow_duplicates: evaluate an architecture again when the strategy proposes it again (noisy evaluations,
@@ -71,8 +72,11 @@ def create_study(*, evaluator: Evaluator | None = None, space: SearchSpace | Map
         >>> study.optimize()  # doctest: +SKIP
     """
     refuse_while_imported()  # a worker importing a script whose search is not under its __main__ guard
-    store = get_storage(storage)
+    # the name is checked before the storage is opened: a refused name must not leave a new database behind
     name = normalize_name(datetime.now(UTC).strftime("study-%Y%m%d-%H%M%S-%f") if name is None else name)
+    if isinstance(pruner, str):
+        pruner = create_pruner({"name": pruner})
+    store = get_storage(storage)
     if load_if_exists:
         try:
             existing = resolve_name(store, name)

@@ -398,6 +398,8 @@ class Study(StoredResults):
                         f"({', '.join(sorted(values)) or 'none'})")
             if math.isnan(values[objective.name]):
                 return f"objective {objective.name!r} is NaN"
+            if math.isinf(values[objective.name]):  # an infinite score would be the best trial for ever
+                return f"objective {objective.name!r} is {values[objective.name]}"
         return None
 
     # -- the loop ----------------------------------------------------------------------------------
