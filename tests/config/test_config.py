@@ -62,6 +62,8 @@ def test_quick_examples_run(name: str, overrides: list[str], expected: int, tmp_
 
 
 BAD_CONFIGS = [
+    ("evaluator: {name: nb201}\nbudget: {n_trials: 5}\nbudget: {n_trials: 6}\n",
+     "line 3: the key 'budget' is given twice"),
     ("evaluator: {name: nb201}\nstrategy: {name: evolution, paramz: {}}\nbudget: {n_trials: 5}\n",
      "unknown key 'strategy.paramz'. Did you mean 'params'?"),
     ("evaluator: {name: nb201}\nbudget: {n_trials: 0}\n",

@@ -225,3 +225,16 @@ def test_a_hostile_space_file_is_refused_before_it_is_built(tmp_path: Path) -> N
     path.write_bytes(b"a: [1, 2]\n\0")
     with pytest.raises(ValidationError, match="YAML or JSON text"):
         load_space_file(path)
+
+
+def test_a_space_file_reads_yaml_1_2_scalars_and_refuses_a_key_given_twice(tmp_path: Path) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text("act: [relu, on, off, no, yes]\nlr: {float: [1e-4, 0.1], log: true}\n")
+    assert load_space_file(path).to_dict() == {"act": ["relu", "on", "off", "no", "yes"],
+                                               "lr": {"float": [0.0001, 0.1], "log": True}}
+    path.write_text("depth: {int: [1, 4]}\nwidth: [8, 16]\ndepth: [1, 2]\n")
+    with pytest.raises(ValidationError, match=r"line 3: the key 'depth' is given twice"):
+        load_space_file(path)
+    import yaml
+
+    assert yaml.safe_load("a: 1e-4\nb: on") == {"a": "1e-4", "b": True}  # PyYAML's own loader is left as it was

@@ -7,9 +7,10 @@ Every error is one line that names the file, the key (dotted path), what was wro
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pydantic
 import yaml
@@ -71,9 +72,55 @@ def _check_expansion(root: yaml.Node, source: str) -> None:
     size(root)
 
 
+_BOOL, _FLOAT = "tag:yaml.org,2002:bool", "tag:yaml.org,2002:float"
+Resolvers = dict[str, list[tuple[str, re.Pattern[str]]]]
+
+
+def _yaml12_resolvers() -> Resolvers:
+    """SafeLoader's implicit resolvers with YAML 1.2 booleans (true / false only) and floats (``1e-4``). The lists
+    are copies: PyYAML's add_implicit_resolver would append to SafeLoader's own, for every caller."""
+    out: Resolvers = {first: [(tag, rx) for tag, rx in resolvers if tag != _BOOL]
+                      for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+    for first in "tTfF":
+        out.setdefault(first, []).append((_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")))
+    for first in "-+0123456789.":
+        out.setdefault(first, []).append(
+            (_FLOAT, re.compile(r"^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$")))
+    return out
+
+
+class Yaml12Loader(yaml.SafeLoader):  # type: ignore[misc]  # PyYAML has no type hints
+    """PyYAML's safe loader with YAML 1.2 scalars and no silent duplicate keys.
+
+    PyYAML follows YAML 1.1: ``1e-4`` (no dot) is a string and yes / no / on / off are booleans; ranges are often
+    written ``1e-4`` and 'on' or 'no' may well be a choice's value. A key given twice would lose its first value
+    without a word; here it is an error naming the line.
+    """
+
+    yaml_implicit_resolvers: ClassVar[Resolvers] = _yaml12_resolvers()
+
+    def __init__(self, text: str, source: str) -> None:
+        super().__init__(text)
+        self.source = source
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            try:
+                duplicate = key in seen
+                seen.add(key)
+            except TypeError:  # an unhashable key: PyYAML's own error says so
+                continue
+            if duplicate:
+                raise ValidationError(f"{self.source}: line {key_node.start_mark.line + 1}: the key {key!r} is "
+                                      "given twice.")
+        return super().construct_mapping(node, deep)
+
+
 def _parse_yaml(text: str, source: str) -> Any:
-    """``yaml.safe_load`` with the bounds above."""
-    loader = yaml.SafeLoader(text)
+    """``yaml.safe_load`` with the bounds above, YAML 1.2 scalars and no duplicate keys."""
+    loader = Yaml12Loader(text, source)
     try:
         node = loader.get_single_node()
         if node is None:

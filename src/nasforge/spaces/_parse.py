@@ -131,20 +131,12 @@ def parse_decision(name: str, value: Any, *, where: str = "Space") -> Decision |
 
 
 def _parse_yaml(text: str, source: str) -> Any:
-    """YAML with the config loader's bounds (size, aliases), reading ``1e-4`` as a number as YAML 1.2 does."""
-    import re
-
+    """YAML with the config loader's bounds (size, aliases) and its YAML 1.2 scalars (``1e-4`` a number)."""
     import yaml
 
-    from nasforge.config._load import _check_expansion
+    from nasforge.config._load import Yaml12Loader, _check_expansion
 
-    class Loader(yaml.SafeLoader):  # type: ignore[misc]  # PyYAML has no type hints
-        pass
-
-    # PyYAML follows YAML 1.1, where 1e-4 (no dot) is a string; a search space's bounds are often written so.
-    Loader.add_implicit_resolver("tag:yaml.org,2002:float", re.compile(
-        r"^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"), list("-+0123456789."))
-    loader = Loader(text)
+    loader = Yaml12Loader(text, source)
     try:
         node = loader.get_single_node()
         if node is None:
