@@ -36,3 +36,8 @@ def test_item_access() -> None:
 def test_bad_json_is_rejected_clearly(text: str) -> None:
     with pytest.raises(ValidationError, match="architecture|Architecture"):
         Architecture.from_json(text)
+
+
+def test_dict_of_an_architecture_gives_its_decisions() -> None:
+    arch = Architecture.of("toy", {"width": 32, "act": "relu"})
+    assert dict(arch) == {"width": 32, "act": "relu"} and "act" in arch and "depth" not in arch

@@ -51,6 +51,13 @@ class Architecture:
     def __iter__(self) -> Iterator[str]:
         return (k for k, _ in self.decisions)
 
+    def __contains__(self, name: object) -> bool:
+        return any(key == name for key, _ in self.decisions)
+
+    def keys(self) -> tuple[str, ...]:
+        """The decision names in order (so that ``dict(arch)`` gives the decisions)."""
+        return tuple(k for k, _ in self.decisions)
+
     def values(self) -> tuple[Scalar, ...]:
         """The decision values in order."""
         return tuple(v for _, v in self.decisions)
