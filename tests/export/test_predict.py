@@ -177,15 +177,17 @@ def test_export_reuses_the_weights_of_train_best(tmp_path: Path, digits_db: str)
     given = _export(url, "d", tmp_path / "given", "--weights", str(tmp_path / "tb" / "best" / "model.pt"))
     assert given["weights_source"] == "file" and given["final_metrics"] == first["final_metrics"]
     assert given["preprocessing"] == first["preprocessing"] is not None
-    # other epochs than train-best's: trained again, and kept for the next export
+    # other epochs than train-best's: trained again, but train-best's weights stay the ones kept
     again = runner.invoke(app, ["export", "d", "--storage", url, "--out", str(tmp_path / "b"), "--format",
                                 "json,module", "--epochs", "1", "--weights-dir", kept_in], env={"COLUMNS": "200"})
     assert again.exit_code == 0, again.output
     assert "retrained" in again.output and json.loads((tmp_path / "b" / "arch.json").read_text())[
         "weights_source"] == "retrained"
+    assert "holds the weights train-best kept" in " ".join(again.output.split())
     third = runner.invoke(app, ["export", "d", "--storage", url, "--out", str(tmp_path / "c"), "--format",
-                                "json,module", "--epochs", "1", "--weights-dir", kept_in], env={"COLUMNS": "200"})
+                                "json,module", "--weights-dir", kept_in], env={"COLUMNS": "200"})
     assert third.exit_code == 0 and "weights: reused from" in third.output, third.output
+    assert "saved by train-best" in " ".join(third.output.split())
     # a changed model.pt is not trusted: trained again
     changed = bytearray(kept.read_bytes())
     changed[-1] ^= 1

@@ -97,6 +97,10 @@ class SavedWeights:
         """The test metrics measured right after training."""
         return dict(self.info.get("metrics") or {})
 
+    def intact(self) -> bool:
+        """True when the state file is the one recorded (its sha256 unchanged)."""
+        return self.state_file.is_file() and self.info.get("sha256") == _sha256(self.state_file)
+
 
 def save_weights(folder: str | Path, *, state: dict[str, torch.Tensor] | Path, study: str, trial: int,
                  arch: dict[str, Any], epochs: int | None, evaluator: dict[str, Any], io: ModelIO | None,

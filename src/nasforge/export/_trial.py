@@ -14,7 +14,7 @@ from torch import nn
 
 from nasforge.exceptions import NasforgeError, ValidationError
 from nasforge.export._export import FORMATS, ExportResult, check_formats, export_model
-from nasforge.export._saved import find_weights, save_weights, saved_beside, trial_folder
+from nasforge.export._saved import STATE_FILE, find_weights, save_weights, saved_beside, trial_folder
 from nasforge.export._usage import ModelIO, model_io
 from nasforge.trial import FrozenTrial
 
@@ -210,7 +210,10 @@ def _weights(study: ReadableStudy, trial: FrozenTrial, model: nn.Module, evaluat
     model, final = evaluator.final_model(trial.arch, epochs)
     how = ("retrained on train + validation for " + (f"{epochs} epochs" if epochs else "the study's epochs") +
            f" ({why})")
-    if keep is not None:
+    kept = None if keep is None else saved_beside(keep / STATE_FILE)
+    if kept is not None and kept.info.get("trained_by") == "train-best" and kept.intact():  # not replaced by export
+        how += f"; not kept: {keep} holds the weights train-best kept"
+    elif keep is not None:
         try:
             save_weights(keep, state=model.state_dict(), study=study.name, trial=trial.number, arch=arch,
                          epochs=epochs, evaluator=params, io=io, metrics=final, trained_by="export")
