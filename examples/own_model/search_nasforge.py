@@ -12,7 +12,7 @@ def objective(arch):
     return train_and_score(build_mlp(arch["depth"], arch["width"], arch["act"]), lr=arch["lr"])
 
 
-def main(seed=0, n_trials=30, storage="sqlite:///nasforge-digits.db", strategy="evolution"):
+def main(seed=0, n_trials=30, storage="sqlite:///nasforge-digits.db", strategy="local_search"):
     space = nasforge.Space({"depth": nasforge.Int(1, 4), "width": [16, 32, 64, 128], "act": ["relu", "tanh", "gelu"],
                             "lr": nasforge.Float(1e-4, 1e-1, log=True)})
     study = nasforge.create_study(space=space, objectives="val_acc:max", storage=storage,

@@ -9,9 +9,10 @@ from scipy.stats import spearmanr
 from nasforge.benchmarks import run_strategy
 from nasforge.evaluators import NB201Evaluator
 from nasforge.exceptions import ValidationError
-from nasforge.spaces import CellSpace
+from nasforge.spaces import CellSpace, Float, Space
 from nasforge.strategies import Bananas, BayesianOptimization, BOLocalSearch, create_strategy
 from nasforge.strategies._acquisition import acquire, expected_improvement
+from nasforge.strategies._model import has_numbers
 from nasforge.strategies._surrogates import EnsembleSurrogate, GPSurrogate
 from nasforge.trial import FrozenTrial
 
@@ -115,3 +116,19 @@ def test_bad_parameters_name_themselves() -> None:
         strategy.bind(CellSpace(), lambda t: None)
     with pytest.raises(ValidationError, match="surrogate"):
         BOLocalSearch(surrogate="forest")
+
+
+def test_gp_gives_numeric_decisions_their_own_length_scale() -> None:
+    # a learning-rate-like number decides the score; three categories do not. With one shared scale, a changed
+    # category (distance sqrt 2) outweighs the number's whole range; with one scale per column it does not
+    space = Space({"lr": Float(1e-4, 1e-1, log=True), "a": ["x", "y", "z"], "b": [1, 2, 3, 4], "c": ["p", "q"]})
+    rng = np.random.default_rng(0)
+    archs = [space.sample(rng) for _ in range(60)]
+    x = np.stack([space.encode(a) for a in archs])
+    y = -(x[:, 0] - 0.7) ** 2
+    ard, shared = GPSurrogate(ard=True), GPSurrogate()
+    for gp in (ard, shared):
+        gp.fit(x[:25], y[:25], refresh=True)
+    rho = {gp: spearmanr(gp.predict(x[25:])[0], y[25:]).statistic for gp in (ard, shared)}
+    assert rho[ard] > 0.9 and rho[ard] > rho[shared]
+    assert has_numbers(space) and not has_numbers(CellSpace())

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from nasforge.exceptions import ValidationError
-from nasforge.spaces import Architecture, SearchSpace
+from nasforge.spaces import Architecture, Float, Int, SearchSpace, Space
 from nasforge.strategies._surrogates import EnsembleSurrogate, GPSurrogate, Surrogate
 
 SURROGATES = ("gp", "ensemble")
@@ -33,7 +33,8 @@ class SurrogateModel:
         self.kind = encoding or default
         self.space = space
         self.update_every = update_every
-        self.model: Surrogate = GPSurrogate() if surrogate == "gp" else EnsembleSurrogate(seed=seed)
+        self.model: Surrogate = GPSurrogate(ard=has_numbers(space)) if surrogate == "gp" \
+            else EnsembleSurrogate(seed=seed)
         self.results: dict[str, tuple[Architecture, float]] = {}
         self._codes: dict[str, np.ndarray] = {}
         self._since_update = 0
@@ -84,3 +85,8 @@ class SurrogateModel:
         """Mean and standard deviation of the fitted surrogate for ``archs``."""
         x = np.stack([self.code(a, None if keys is None else keys[i]) for i, a in enumerate(archs)])
         return self.model.predict(x)
+
+
+def has_numbers(space: SearchSpace) -> bool:
+    """True for a declared space with an ``Int`` or ``Float`` decision (numeric columns in its encoding)."""
+    return isinstance(space, Space) and any(isinstance(space.decision(n), Int | Float) for n in space.names())

@@ -39,9 +39,16 @@ class GPSurrogate(Surrogate):
     with a few dozen observations, one scale per dimension overfits. Hyperparameters are re-estimated by
     maximum marginal likelihood when ``refresh`` is set; otherwise the posterior is updated with the last
     estimate (a Cholesky factorisation, milliseconds).
+
+    Args:
+        ard: one length scale per dimension. For encodings with numeric columns (an ``Int`` or ``Float`` of a
+            declared space in its [0, 1] coordinate): one isotropic scale makes a move across a number's whole
+            range weigh less than one changed category, so the model hardly sees a learning rate; its own
+            scale lets it. Binary encodings keep the single scale.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, ard: bool = False) -> None:
+        self.ard = ard
         self._kernel: object | None = None
         self._model: object | None = None
 
@@ -51,8 +58,9 @@ class GPSurrogate(Surrogate):
 
         target, self._mean, self._std = _standardize(y)
         if self._kernel is None or refresh:
+            scale = max(1.0, float(np.sqrt(x.shape[1]) / 2))
             start = self._kernel or (ConstantKernel(1.0, (1e-2, 1e2))
-                                     * Matern(length_scale=max(1.0, float(np.sqrt(x.shape[1]) / 2)),
+                                     * Matern(length_scale=np.full(x.shape[1], scale) if self.ard else scale,
                                               length_scale_bounds=(1e-2, 1e3), nu=2.5)
                                      + WhiteKernel(1e-2, (1e-6, 1.0)))
             model = GaussianProcessRegressor(start, normalize_y=False)
