@@ -3,7 +3,7 @@ decisions, train it with your own loop, report each epoch, return the validation
 
     cd examples/own_model
     nasforge search --objective-fn objective:objective --space-file space.yaml --objective val_acc:max \\
-        --strategy evolution --n-trials 30 --workers 2 --study own-mlp
+        --strategy local_search --n-trials 30 --workers 2 --study own-mlp
     nasforge show own-mlp
 """
 
