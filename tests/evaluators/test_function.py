@@ -96,9 +96,11 @@ def test_declared_metrics_refuse_a_misspelt_objective_before_any_trial() -> None
 
 def test_a_result_that_is_not_a_metric_fails_the_trial_with_the_reason() -> None:
     study = _study()
-    study.optimize(fo.broken, n_trials=2)
-    assert all(t.state is TrialState.FAIL and "must give a number or a dict of numbers" in (t.fail_reason or "")
-               for t in study.trials)
+    with pytest.raises(ValidationError, match="must give a number or a dict of numbers.*Stopped after the first"):
+        study.optimize(fo.broken, n_trials=5)  # the same bug for every architecture: not the whole budget
+    assert len(study.trials) == 1
+    assert study.trials[0].state is TrialState.FAIL
+    assert "must give a number or a dict of numbers" in (study.trials[0].fail_reason or "")
 
 
 def test_bad_import_paths_are_one_line() -> None:
@@ -185,3 +187,18 @@ def test_a_pruner_by_name_and_a_refused_name_leaves_no_database(tmp_path: Path) 
     with pytest.raises(ValidationError, match="control or invisible characters"):
         _study(storage=url, name="wide\x1b[2Jstudy")
     assert not (tmp_path / "w.db").exists()
+
+
+@pytest.mark.parametrize("result", ["0.9", None, {"val_acc": "high"}])
+def test_a_function_that_returns_no_numbers_stops_at_the_first_trial(result: object) -> None:
+    study = _study()
+    with pytest.raises(ValidationError, match="Stopped after the first trial"):
+        study.optimize(lambda arch: result, n_trials=20)
+    assert len(study.trials) == 1 and study.trials[0].state is TrialState.FAIL
+
+
+def test_a_wrong_result_after_a_complete_trial_only_fails_that_trial() -> None:
+    study = _study()
+    study.optimize(lambda arch: None if arch["depth"] == 1 else {"val_acc": 0.5}, n_trials=12)
+    assert len(study.trials) == 12
+    assert any(t.state is TrialState.FAIL for t in study.trials) or all(t.arch["depth"] != 1 for t in study.trials)

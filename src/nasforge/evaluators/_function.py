@@ -55,6 +55,11 @@ class Decisions(Mapping[str, Scalar]):
         return f"Decisions({self._values!r}{budget})"
 
 
+
+class ObjectiveResultError(ValidationError):
+    """The function returned something that is not a number nor a dict of numbers (a bug, not a bad architecture):
+    before any trial has completed, the search stops at the first one instead of failing the whole budget."""
+
 def _as_float(value: object) -> float | None:
     if type(value) is float or type(value) is int:  # the common case first: this runs for every metric
         return float(value)
@@ -186,19 +191,19 @@ class FunctionEvaluator(Evaluator):
             for key, value in result.items():
                 number = _as_float(value)
                 if not isinstance(key, str) or number is None:
-                    raise ValidationError(f"{what} must give numbers by metric name. Got {key!r}: {value!r}.")
+                    raise ObjectiveResultError(f"{what} must give numbers by metric name. Got {key!r}: {value!r}.")
                 out[key] = number
             missing = [m for m in self.metrics or () if m not in out] if what.startswith("The objective") else []
             if missing:
-                raise ValidationError(f"{what} declares the metrics {', '.join(self.metrics or ())} but returned no "
-                                      f"{missing[0]!r} (it returned {', '.join(out) or 'none'}).")
+                raise ObjectiveResultError(f"{what} declares the metrics {', '.join(self.metrics or ())} but "
+                                           f"returned no {missing[0]!r} (it returned {', '.join(out) or 'none'}).")
             return out
         number = _as_float(result)
         if number is None:
-            raise ValidationError(f"{what} must give a number or a dict of numbers by metric name. "
+            raise ObjectiveResultError(f"{what} must give a number or a dict of numbers by metric name. "
                                   f"Got {type(result).__name__} {str(result)[:60]!r} instead.")
         if self.objective is None:
-            raise ValidationError(f"{what} gave a number, but no objective name to store it under; return a dict "
+            raise ObjectiveResultError(f"{what} gave a number, but no objective name to store it under; return a dict "
                                   "of named metrics, or give the study one objective.")
         return {self.objective.partition(":")[0]: number}
 

@@ -11,6 +11,7 @@ from nasforge.evaluators import FunctionEvaluator, ObjectiveError
 from nasforge.exceptions import ValidationError
 from nasforge.study._budget import Budget
 from nasforge.study._checks import check_study
+from nasforge.trial import TrialState
 
 if TYPE_CHECKING:
     from nasforge.study._study import Study
@@ -91,3 +92,13 @@ def first_result_problem(study: Study, trial: FrozenTrial) -> str | None:
     return (f"The {kind} {missing[0]!r} is not among the metrics {source!r} returned "
             f"({', '.join(returned)}).{did_you_mean(missing[0], returned)} Stopped after the first result: name one "
             "of its metrics (objectives=, --objective NAME:max) or return this one.")
+
+
+def result_type_problem(trial: FrozenTrial) -> str | None:
+    """A trial the function failed by returning no numbers (a string, None, a dict of text ...): a bug of the
+    function, the same for every architecture, so the search stops at once instead of failing every trial."""
+    reason = trial.fail_reason or ""
+    prefix = "ObjectiveResultError: "
+    if trial.state is not TrialState.FAIL or not reason.startswith(prefix):
+        return None
+    return reason.splitlines()[0][len(prefix):] + " Stopped after the first trial: no trial has completed."

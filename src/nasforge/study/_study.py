@@ -486,7 +486,13 @@ class Study(StoredResults):
         elif objective is not None and not (callable(objective) or isinstance(objective, str)):
             raise ValidationError(f"The 'objective' parameter of Study.optimize must be a function, an import path "
                                   f"'module:function' or a Budget. Got {type(objective).__name__} instead.")
-        from nasforge.study._function_objective import bind_objective, check_function, first_result_problem, run_budget
+        from nasforge.study._function_objective import (
+            bind_objective,
+            check_function,
+            first_result_problem,
+            result_type_problem,
+            run_budget,
+        )
 
         if objective is not None:
             bind_objective(self, objective, metrics)
@@ -515,7 +521,7 @@ class Study(StoredResults):
             nonlocal failures
             failures = failures + 1 if done.state is TrialState.FAIL else 0
             if not self._complete_seen:
-                problem = first_result_problem(self, done)
+                problem = first_result_problem(self, done) or result_type_problem(done)
                 if problem:
                     raise ValidationError(problem)
             for callback in callbacks:
