@@ -22,6 +22,7 @@ import json
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -47,14 +48,8 @@ def run_nasforge(ev: NB201Evaluator, trials: int, storage: str | None) -> float:
     return elapsed
 
 
-def run_optuna(ev: NB201Evaluator, trials: int, storage: str | None) -> float:
-    space = ev.natural_space()
-    choices = space.choices()
-
-    def objective(trial: optuna.Trial) -> float:
-        values = {name: trial.suggest_categorical(name, list(options)) for name, options in choices.items()}
-        return ev.evaluate(Architecture.of(space.space_name, values))["val_acc"]
-
+def time_optuna(objective: Callable[[optuna.Trial], float], trials: int, storage: str | None) -> float:
+    """Seconds of Optuna's ``optimize`` (random sampler, seed 0) for ``trials`` trials; fails if it ran short."""
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     study = optuna.create_study(direction="maximize", sampler=optuna.samplers.RandomSampler(seed=0), storage=storage)
     start = time.perf_counter()
@@ -63,6 +58,17 @@ def run_optuna(ev: NB201Evaluator, trials: int, storage: str | None) -> float:
     if len(study.trials) != trials:
         raise RuntimeError(f"optuna ran {len(study.trials)} trials instead of {trials}")
     return elapsed
+
+
+def run_optuna(ev: NB201Evaluator, trials: int, storage: str | None) -> float:
+    space = ev.natural_space()
+    choices = space.choices()
+
+    def objective(trial: optuna.Trial) -> float:
+        values = {name: trial.suggest_categorical(name, list(options)) for name, options in choices.items()}
+        return ev.evaluate(Architecture.of(space.space_name, values))["val_acc"]
+
+    return time_optuna(objective, trials, storage)
 
 
 ACTIVATIONS = ["relu", "gelu", "silu"]
@@ -94,14 +100,7 @@ def run_function_optuna(trials: int) -> float:
         lr = trial.suggest_float("lr", 1e-4, 1e-1, log=True)
         return depth * 0.1 + lr
 
-    optuna.logging.set_verbosity(optuna.logging.WARNING)
-    study = optuna.create_study(direction="maximize", sampler=optuna.samplers.RandomSampler(seed=0))
-    start = time.perf_counter()
-    study.optimize(objective, n_trials=trials)
-    elapsed = time.perf_counter() - start
-    if len(study.trials) != trials:
-        raise RuntimeError(f"optuna ran {len(study.trials)} trials instead of {trials}")
-    return elapsed
+    return time_optuna(objective, trials, None)
 
 
 def main() -> None:

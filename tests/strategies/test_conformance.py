@@ -10,7 +10,7 @@ from nasforge.evaluators import TableEvaluator
 from nasforge.exceptions import ValidationError
 from nasforge.storages import InMemoryStorage
 from nasforge.strategies import create_strategy, get_strategy_class, list_strategies, strategy_capabilities
-from nasforge.study import Budget, TrialState, create_study, load_study, warm_start_architectures
+from nasforge.study import Budget, Study, TrialState, create_study, load_study, warm_start_architectures
 
 COLUMNS = ["op_1_0", "op_2_0", "op_2_1"]
 
@@ -81,10 +81,9 @@ def test_same_seed_same_trajectory_other_seed_other_trajectory(toy_table: str, n
         assert a != c
 
 
-def test_state_rebuilt_from_foreign_trials(toy_table: str, name: str) -> None:
-    """Told every architecture but one (evaluated by another strategy), the strategy proposes that one."""
-    source = _study(toy_table, "grid", seed=0, n=27)
-    for left_out in (0, 13, 26):
+def assert_proposes_the_left_out(source: Study, name: str, left_outs: tuple[int, ...]) -> None:
+    """Told every trial of ``source`` but one, a fresh ``name`` strategy proposes the one left out."""
+    for left_out in left_outs:
         strategy = create_strategy(name, seed=0)
         strategy.bind(source.space, source._score)
         for trial in source.trials:
@@ -93,6 +92,11 @@ def test_state_rebuilt_from_foreign_trials(toy_table: str, name: str) -> None:
         arch = strategy.ask()
         source.space.validate(arch)
         assert source.space.key(arch) == source.trials[left_out].arch_key
+
+
+def test_state_rebuilt_from_foreign_trials(toy_table: str, name: str) -> None:
+    """Told every architecture but one (evaluated by another strategy), the strategy proposes that one."""
+    assert_proposes_the_left_out(_study(toy_table, "grid", seed=0, n=27), name, (0, 13, 26))
 
 
 def test_params_round_trip_and_bad_params(name: str) -> None:

@@ -13,6 +13,7 @@ from nasforge.exceptions import ValidationError
 from nasforge.spaces import Architecture
 from nasforge.strategies import create_strategy, get_strategy_class, list_strategies, strategy_capabilities
 from nasforge.study import Study, create_study
+from tests.strategies.test_conformance import assert_proposes_the_left_out
 
 
 def finite() -> Space:
@@ -116,13 +117,4 @@ def test_model_and_local_strategies_improve_on_a_float_space(strategy: str) -> N
 
 def test_state_rebuilt_from_foreign_trials_of_a_declared_space(name: str) -> None:
     """Told every member of the conditional space but one (evaluated by grid search), the strategy proposes it."""
-    source = run("finite", "grid", seed=0, n=39)
-    for left_out in (0, 20, 38):
-        strategy = create_strategy(name, seed=0)
-        strategy.bind(source.space, source._score)
-        for trial in source.trials:
-            if trial.number != left_out:
-                strategy.tell(trial)
-        arch = strategy.ask()
-        source.space.validate(arch)
-        assert source.space.key(arch) == source.trials[left_out].arch_key
+    assert_proposes_the_left_out(run("finite", "grid", seed=0, n=39), name, (0, 20, 38))

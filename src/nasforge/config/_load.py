@@ -118,8 +118,8 @@ class Yaml12Loader(yaml.SafeLoader):  # type: ignore[misc]  # PyYAML has no type
         return super().construct_mapping(node, deep)
 
 
-def _parse_yaml(text: str, source: str) -> Any:
-    """``yaml.safe_load`` with the bounds above, YAML 1.2 scalars and no duplicate keys."""
+def _load_yaml(text: str, source: str) -> Any:
+    """``yaml.safe_load`` with the bounds above, YAML 1.2 scalars and no duplicate keys (YAMLError passes)."""
     loader = Yaml12Loader(text, source)
     try:
         node = loader.get_single_node()
@@ -131,6 +131,17 @@ def _parse_yaml(text: str, source: str) -> Any:
         raise ValidationError(f"{source}: the YAML document is nested too deeply.") from None
     finally:
         loader.dispose()
+
+
+def parse_yaml(text: str, source: str) -> Any:
+    """:func:`_load_yaml` with every problem one ValidationError line naming ``source`` (config and space files)."""
+    try:
+        return _load_yaml(text, source)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ValidationError(f"{source}: {where}not valid YAML ({problem}).") from None
 
 
 def _fields(model: type[pydantic.BaseModel], path: tuple[Any, ...]) -> list[str]:
@@ -195,7 +206,7 @@ def _override(data: dict[str, Any], assignment: str) -> None:
                                   "section.")
         node = child
     try:
-        node[parts[-1]] = _parse_yaml(raw, f"The '--set' option {_shown(assignment)}")
+        node[parts[-1]] = _load_yaml(raw, f"The '--set' option {_shown(assignment)}")
     except yaml.YAMLError:
         node[parts[-1]] = raw
 
@@ -225,13 +236,7 @@ def load_config(path: str | Path, overrides: Sequence[str] = ()) -> SearchConfig
     """Read and validate the YAML search config at ``path``, after applying ``overrides`` (``KEY=VALUE``)."""
     source = str(path)
     text = _read_text(path)
-    try:
-        data = _parse_yaml(text, source)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ValidationError(f"{source}: {where}not valid YAML ({problem}).") from None
+    data = parse_yaml(text, source)
     if data is None:
         data = {}
     if not isinstance(data, dict):

@@ -130,30 +130,6 @@ def parse_decision(name: str, value: Any, *, where: str = "Space") -> Decision |
                           "instead.")
 
 
-def _parse_yaml(text: str, source: str) -> Any:
-    """YAML with the config loader's bounds (size, aliases) and its YAML 1.2 scalars (``1e-4`` a number)."""
-    import yaml
-
-    from nasforge.config._load import Yaml12Loader, _check_expansion
-
-    loader = Yaml12Loader(text, source)
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            return None
-        _check_expansion(node, source)
-        return loader.construct_document(node)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ValidationError(f"{source}: {where}not valid YAML ({problem}).") from None
-    except RecursionError:
-        raise ValidationError(f"{source}: the YAML document is nested too deeply.") from None
-    finally:
-        loader.dispose()
-
-
 def load_space_file(path: str | Path) -> Space:
     """The space declared in a YAML or JSON file (``.json``: JSON, anything else: YAML) in the data form.
 
@@ -184,7 +160,9 @@ def load_space_file(path: str | Path) -> Space:
         except (json.JSONDecodeError, RecursionError) as exc:
             raise ValidationError(f"{source}: not valid JSON ({str(exc).splitlines()[0]}).") from None
     else:
-        data = _parse_yaml(text, source)
+        from nasforge.config._load import parse_yaml  # the config files' reader: bounds, YAML 1.2, no duplicates
+
+        data = parse_yaml(text, source)
     if not isinstance(data, dict) or not data:
         raise ValidationError(f"The space file {source!r} must hold a mapping of decision names to decisions "
                               f"(depth: {{int: [1, 6]}}, act: [relu, gelu] ...). Got {type(data).__name__} instead.")
